@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Validation of the operator's parameters.  Every rejected value gets one
+ * log line that names the parameter, the value and what is allowed, and
+ * makes the module fail to load with -EINVAL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "ksrv.h"
+
+static const char *const design_names[] = {
+	[KSRV_DESIGN_EVENT] = "event",
+	[KSRV_DESIGN_BLOCKING] = "blocking",
+	[KSRV_DESIGN_KTHREAD] = "kthread",
+};
+
+static const char *const wq_names[] = {
+	[KSRV_WQ_PERCPU] = "percpu",
+	[KSRV_WQ_UNBOUND] = "unbound",
+	[KSRV_WQ_HIGHPRI] = "highpri",
+};
+
+const char *ksrv_design_name(enum ksrv_design design)
+{
+	return design_names[design];
+}
+
+const char *ksrv_wq_name(enum ksrv_wq_flavour wq)
+{
+	return wq_names[wq];
+}
+
+/* Longest idle_timeout, so that seconds * HZ cannot overflow. */
+#define KSRV_IDLE_MAX	(7 * 24 * 3600)
+
+static int parse_addr(struct ksrv_config *cfg, const char *s, int port)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cfg->addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->addr;
+	const char *end;
+
+	memset(&cfg->addr, 0, sizeof(cfg->addr));
+	if (in4_pton(s, -1, (u8 *)&sin->sin_addr.s_addr, '\0', &end) &&
+	    !*end) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		cfg->addrlen = sizeof(*sin);
+		return 0;
+	}
+	if (in6_pton(s, -1, sin6->sin6_addr.s6_addr, '\0', &end) && !*end) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		cfg->addrlen = sizeof(*sin6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_name(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sysfs_streq(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
+{
+	int i;
+
+	if (p->port < 1 || p->port > 65535) {
+		pr_err("invalid port=%d: must be 1..65535\n", p->port);
+		return -EINVAL;
+	}
+	if (!p->addr || parse_addr(cfg, p->addr, p->port)) {
+		pr_err("invalid addr=%.64s: not an IPv4 or IPv6 address literal\n",
+		       p->addr ? p->addr : "(null)");
+		return -EINVAL;
+	}
+	if (p->backlog < 1) {
+		pr_err("invalid backlog=%d: must be at least 1\n", p->backlog);
+		return -EINVAL;
+	}
+	if (p->max_conns < 0) {
+		pr_err("invalid max_conns=%d: must be 0 (no limit) or more\n",
+		       p->max_conns);
+		return -EINVAL;
+	}
+	if (p->idle_timeout < 0 || p->idle_timeout > KSRV_IDLE_MAX) {
+		pr_err("invalid idle_timeout=%d: must be 0 (off) to %d seconds\n",
+		       p->idle_timeout, KSRV_IDLE_MAX);
+		return -EINVAL;
+	}
+	if (p->max_active < 0 || p->max_active > WQ_MAX_ACTIVE) {
+		pr_err("invalid max_active=%d: must be 0 (default) to %d\n",
+		       p->max_active, WQ_MAX_ACTIVE);
+		return -EINVAL;
+	}
+
+	i = p->design ? parse_name(design_names, ARRAY_SIZE(design_names),
+				   p->design) : -EINVAL;
+	if (i < 0) {
+		pr_err("invalid design=%.32s: must be event, blocking or kthread\n",
+		       p->design ? p->design : "(null)");
+		return -EINVAL;
+	}
+	cfg->design = i;
+
+	i = p->wq ? parse_name(wq_names, ARRAY_SIZE(wq_names), p->wq) : -EINVAL;
+	if (i < 0) {
+		pr_err("invalid wq=%.32s: must be percpu, unbound or highpri\n",
+		       p->wq ? p->wq : "(null)");
+		return -EINVAL;
+	}
+	cfg->wq = i;
+
+	cfg->backlog = p->backlog;
+	cfg->max_conns = p->max_conns;
+	cfg->idle_timeout = p->idle_timeout;
+	cfg->max_active = p->max_active;
+	return 0;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Build the VM's initramfs.
+#   vm/mkinitramfs.sh OUT.cpio.gz MODULE_DIR BIN_DIR
+# MODULE_DIR holds the .ko files, BIN_DIR the static test programs.  The
+# suite's scripts come from tests/ and bench/ of this checkout.
+set -eu
+out=$1 kodir=$2 bindir=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" \
+	"$stage/kecho/bin" "$stage/kecho/tests" "$stage/kecho/bench"
+cp /bin/busybox "$stage/bin/busybox"
+cp "$top/vm/init" "$stage/init"
+chmod 755 "$stage/init"
+cp "$kodir"/*.ko "$stage/kecho/"
+cp "$bindir"/* "$stage/kecho/bin/"
+cp "$top"/tests/vm/*.sh "$stage/kecho/tests/"
+if ls "$top"/bench/vm/*.sh >/dev/null 2>&1; then
+	cp "$top"/bench/vm/*.sh "$stage/kecho/bench/"
+fi
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Boot the test VM and carry its result back.
+#   vm/run.sh check|bench|shell INITRD [ARGS...]
+# ARGS reach the suite (check, bench) or insmod (shell) inside the VM.
+#
+# Environment:
+#   KERNEL      kernel image to boot (required; the Makefile picks the one
+#               matching the headers, or the debug kernel)
+#   VM_OUT      folder for console.log and results.log (default build/vm)
+#   VM_TIMEOUT  seconds before the VM is killed and the run fails (900)
+#   VM_APPEND   more kernel command line
+#
+# check and bench fail (exit 1) when the suite fails, when the VM times
+# out, or when the kernel log shows a BUG, WARNING, Oops, lockdep report,
+# KASAN report, leak or hung task.
+set -u
+mode=$1 initrd=$2
+shift 2
+: "${KERNEL:?KERNEL must name a kernel image}"
+out=${VM_OUT:-build/vm}
+limit=${VM_TIMEOUT:-900}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+console=$out/console.log
+results=$out/results.log
+
+append="console=ttyS0 idle=poll panic=-1 mitigations=off kmode=$mode"
+[ $# -gt 0 ] && append+=" kargs=\"$*\""
+append+=" ${VM_APPEND:-}"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G -nographic
+      -no-reboot -kernel "$KERNEL" -initrd "$initrd" -append "$append")
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}" -serial mon:stdio -serial null
+fi
+
+start=$(date +%s)
+timeout --foreground -k 5 "$limit" "${qemu[@]}" -monitor none \
+	-serial "file:$console" -serial stdio </dev/null |
+	tr -d '\r' | tee "$results" | grep -v '^kecho-vm-exit '
+qrc=${PIPESTATUS[0]}
+secs=$(( $(date +%s) - start ))
+
+status=$(sed -n 's/^kecho-vm-exit \([0-9]*\)$/\1/p' "$results" | tail -n 1)
+fail=0
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "# VM: timed out after ${limit} s (console log: $console)"
+	fail=1
+elif [ -z "$status" ]; then
+	echo "# VM: the suite did not finish (qemu exit $qrc, console log: $console)"
+	fail=1
+elif [ "$status" != 0 ]; then
+	fail=1
+fi
+if ! "$here/scan-log.sh" "$console"; then
+	echo "# VM: the kernel log reports a problem (above; whole log: $console)"
+	fail=1
+fi
+echo "# VM: $mode run took ${secs} s, kernel $(basename "$KERNEL")"
+exit $fail
