@@ -1,0 +1,68 @@
+# kecho: an in-kernel TCP echo server.  See README.md; `make help` lists
+# the targets.
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+BIN := $(BUILD)/bin
+# The kernel to build for and boot: the newest with an image and headers.
+KVER ?= $(shell $(TOP)/scripts/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+KERNEL ?= /boot/vmlinuz-$(KVER)
+STOCK := $(BUILD)/stock
+export TOP BUILD BIN KVER KDIR KERNEL
+
+all: modules tools
+
+help:
+	@echo "make              build kecho.ko (W=1) and the userspace tools (-Wall -Wextra)"
+	@echo "make deps         install missing Debian packages (root)"
+	@echo "make check        install deps, then run every test suite"
+	@echo "make check-host   userspace tests on this machine"
+	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
+	@echo "make vm-shell     boot the VM with kecho loaded and give a shell"
+	@echo "make checkpatch   kernel coding style of kernel/"
+	@echo "make clean"
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+# Modules are built in a copy of kernel/ per target kernel, so that the
+# source tree stays clean and two kernels never share objects.
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps' as root" >&2; exit 1; }
+	@mkdir -p $(STOCK)/src
+	@cp -r $(TOP)/kernel/. $(STOCK)/src/
+	$(MAKE) -C $(STOCK)/src KDIR=$(KDIR)
+	@cp $(STOCK)/src/*.ko $(STOCK)/
+
+tools:
+	$(MAKE) -C $(TOP)/tools OUT=$(BIN)
+
+$(STOCK)/initramfs.cpio.gz: modules tools FORCE
+	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: all
+	@$(TOP)/scripts/check.sh host stock
+
+check-host: tools
+	@$(TOP)/scripts/check.sh host
+
+check-stock: $(STOCK)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh stock
+
+vm-shell: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	$(TOP)/vm/run.sh shell $(STOCK)/initramfs.cpio.gz $(ARGS)
+
+checkpatch:
+	$(KDIR)/scripts/checkpatch.pl --no-tree --strict --terse -f \
+		$(shell find $(TOP)/kernel -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+.PHONY: all help deps modules tools check check-all check-host check-stock \
+	vm-shell checkpatch clean FORCE

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Run test suites, show their KTAP lines, and end with the total.
+#   scripts/check.sh SUITE...     SUITE: host | stock
+# Exits non-zero if any test or any suite as a whole failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+mkdir -p "$build"
+log=$build/check.log
+: > "$log"
+
+run_suite() {
+	case $1 in
+	host)
+		make -s --no-print-directory -C "$top/tests/host" check ;;
+	stock)
+		VM_OUT=$build/vm-stock "$top/vm/run.sh" check \
+			"$build/stock/initramfs.cpio.gz" ;;
+	*)
+		echo "unknown suite $1" >&2; return 2 ;;
+	esac
+}
+
+rc=0
+for suite in "$@"; do
+	echo "# suite: $suite" | tee -a "$log"
+	before=$(grep -c '^not ok ' "$log")
+	run_suite "$suite" 2>&1 | tee -a "$log"
+	if [ "${PIPESTATUS[0]}" != 0 ]; then
+		rc=1
+		# a failure no test line shows: a kernel warning, a timeout
+		[ "$(grep -c '^not ok ' "$log")" = "$before" ] &&
+			echo "not ok - suite $suite" | tee -a "$log"
+	fi
+done
+passed=$(grep -c '^ok ' "$log")
+failed=$(grep -c '^not ok ' "$log")
+echo "$passed passed, $failed failed"
+[ "$rc" = 0 ] && [ "$failed" = 0 ]

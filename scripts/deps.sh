@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install from Debian's archive whatever the build, the VM and the reports
+# need and the machine lacks.  Idempotent and quick when all is there.
+#   scripts/deps.sh [--debug]   --debug adds what building a kernel needs
+set -eu
+pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
+qemu-system-x86 busybox-static cpio gzip kmod liburing-dev gnuplot-nox
+python3 procps"
+if [ "${1:-}" = --debug ]; then
+	pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils dwarves
+	rsync git"
+fi
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing; run as root to install them" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null

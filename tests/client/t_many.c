@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Many connections at once, and idle ones that must not starve busy ones. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ktest.h"
+
+#define MSG_LEN 16
+
+/* The kernel's estimate of available memory, in KiB, or -1. */
+static long mem_available_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Open @n connections, in batches so that the accept backlog keeps up. */
+static int *open_many(const struct kt_target *t, long n)
+{
+	int *fds = calloc(n, sizeof(*fds));
+	long i, j, batch = 256;
+
+	if (!fds)
+		return NULL;
+	kt_raise_nofile(n + 64);
+	for (i = 0; i < n; i += batch) {
+		long end = i + batch < n ? i + batch : n;
+
+		for (j = i; j < end; j++) {
+			fds[j] = kt_connect_nb(t);
+			if (fds[j] < 0) {
+				kt_diag("connection %ld: %s", j, strerror(errno));
+				goto fail;
+			}
+		}
+		for (j = i; j < end; j++)
+			if (kt_wait_connected(fds[j], 10000)) {
+				kt_diag("connection %ld: %s", j, strerror(errno));
+				goto fail;
+			}
+	}
+	return fds;
+fail:
+	for (j = 0; j < n && fds[j] > 0; j++)
+		close(fds[j]);
+	free(fds);
+	return NULL;
+}
+
+static void close_many(int *fds, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+}
+
+static void conn_msg(char *buf, long i)
+{
+	snprintf(buf, MSG_LEN + 1, "conn %09ld\n", i % 1000000000);
+}
+
+/* Send one message on every connection; count those echoed in time. */
+static long echo_all(int *fds, long n, int timeout_ms)
+{
+	long long deadline = kt_now_ms() + timeout_ms;
+	struct epoll_event ev, evs[256];
+	long i, served = 0;
+	char msg[MSG_LEN + 1], got[MSG_LEN];
+	int ep = epoll_create1(0);
+
+	if (ep < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		conn_msg(msg, i);
+		if (send(fds[i], msg, MSG_LEN, MSG_NOSIGNAL) != MSG_LEN) {
+			kt_diag("send on connection %ld: %s", i, strerror(errno));
+			close(ep);
+			return -1;
+		}
+		ev.events = EPOLLIN;
+		ev.data.u64 = i;
+		epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
+	}
+	while (served < n && kt_now_ms() < deadline) {
+		int k, m = epoll_wait(ep, evs, 256, deadline - kt_now_ms());
+
+		for (k = 0; k < m; k++) {
+			i = evs[k].data.u64;
+			/* 16 bytes on loopback arrive in one piece */
+			if (recv(fds[i], got, MSG_LEN, MSG_WAITALL) != MSG_LEN) {
+				kt_diag("connection %ld: short echo", i);
+				close(ep);
+				return -1;
+			}
+			conn_msg(msg, i);
+			if (memcmp(got, msg, MSG_LEN)) {
+				kt_diag("connection %ld: got another's bytes", i);
+				close(ep);
+				return -1;
+			}
+			epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], NULL);
+			served++;
+		}
+	}
+	close(ep);
+	return served;
+}
+
+/*
+ * -n N connections open at once, each echoed.  With -l K, check a design's
+ * documented limit instead: only some, at most K, are served in -t seconds.
+ */
+int kt_many(const struct kt_target *t, const struct kt_opts *o)
+{
+	long long start = kt_now_ms();
+	int timeout = (o->seconds ? o->seconds : 60) * 1000;
+	long served, mem0 = mem_available_kib(), mem1;
+	int *fds, ret;
+
+	fds = open_many(t, o->n);
+	if (!fds)
+		return 1;
+	kt_diag("%ld connections open in %lld ms", o->n, kt_now_ms() - start);
+	served = echo_all(fds, o->n, timeout);
+	kt_diag("%ld of %ld connections echoed in %lld ms", served, o->n,
+		kt_now_ms() - start);
+	mem1 = mem_available_kib();
+	if (mem0 > 0 && mem1 > 0)
+		kt_diag("MemAvailable fell by %ld KiB: %.1f KiB a connection, both ends",
+			mem0 - mem1, (double)(mem0 - mem1) / o->n);
+	if (o->limit)
+		ret = !(served > 0 && served <= o->limit && served < o->n);
+	else
+		ret = served != o->n;
+	close_many(fds, o->n);
+	return ret;
+}
+
+/*
+ * -i IDLE connections held open and silent, while -c clients each do -r
+ * round trips; every round trip must take under -d ms.
+ */
+int kt_prompt(const struct kt_target *t, const struct kt_opts *o)
+{
+	long deadline = o->deadline_ms ? o->deadline_ms : 1000;
+	long long worst = 0, start;
+	int *idle, *busy, ret = 1;
+	uint8_t msg[64];
+	long r, c;
+
+	idle = open_many(t, o->idle);
+	if (!idle)
+		return 1;
+	if (t->stats && kt_stat_wait(t, "active", o->idle, 20000))
+		goto out_idle;
+	busy = open_many(t, o->clients);
+	if (!busy)
+		goto out_idle;
+	for (r = 0; r < o->rounds; r++) {
+		for (c = 0; c < o->clients; c++) {
+			start = kt_now_ms();
+			kt_fill(msg, sizeof(msg), r * 1000 + c);
+			if (kt_echo_exact(busy[c], msg, sizeof(msg), deadline)) {
+				kt_diag("client %ld round %ld: no echo within %ld ms",
+					c, r, deadline);
+				goto out;
+			}
+			if (kt_now_ms() - start > worst)
+				worst = kt_now_ms() - start;
+		}
+	}
+	kt_diag("%ld idle connections held; %ld clients x %ld round trips, slowest %lld ms",
+		o->idle, o->clients, o->rounds, worst);
+	ret = 0;
+out:
+	close_many(busy, o->clients);
+out_idle:
+	close_many(idle, o->idle);
+	return ret;
+}
