@@ -48,17 +48,34 @@ bool ksrv_conn_queue(struct ksrv_conn *conn)
 	return false;
 }
 
-static bool ksrv_registry_add(struct ksrv_server *srv, struct ksrv_conn *conn)
+static bool ksrv_registry_add_locked(struct ksrv_server *srv,
+				     struct ksrv_conn *conn)
 {
 	unsigned int max = srv->cfg.max_conns;
+
+	lockdep_assert_held(&srv->lock);
+	if (srv->stopping || (max && srv->nconns >= max))
+		return false;
+	list_add_tail(&conn->node, &srv->conns);
+	srv->nconns++;
+	return true;
+}
+
+static void ksrv_registry_del_locked(struct ksrv_server *srv,
+				     struct ksrv_conn *conn)
+{
+	lockdep_assert_held(&srv->lock);
+	list_del(&conn->node);
+	if (!--srv->nconns)
+		wake_up(&srv->drained);
+}
+
+static bool ksrv_registry_add(struct ksrv_server *srv, struct ksrv_conn *conn)
+{
 	bool ok;
 
 	spin_lock(&srv->lock);
-	ok = !srv->stopping && (!max || srv->nconns < max);
-	if (ok) {
-		list_add_tail(&conn->node, &srv->conns);
-		srv->nconns++;
-	}
+	ok = ksrv_registry_add_locked(srv, conn);
 	spin_unlock(&srv->lock);
 	return ok;
 }
@@ -66,16 +83,14 @@ static bool ksrv_registry_add(struct ksrv_server *srv, struct ksrv_conn *conn)
 static void ksrv_registry_del(struct ksrv_server *srv, struct ksrv_conn *conn)
 {
 	spin_lock(&srv->lock);
-	list_del(&conn->node);
-	if (!--srv->nconns)
-		wake_up(&srv->drained);
+	ksrv_registry_del_locked(srv, conn);
 	spin_unlock(&srv->lock);
 }
 
 /* Refuse without reading: the peer sees its connection closed. */
 static void ksrv_refuse(struct ksrv_server *srv, struct socket *sock)
 {
-	ksrv_stat_inc(srv, refused);
+	ksrv_stat_inc(srv, KSRV_STAT_REFUSED);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
 }
@@ -94,7 +109,7 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn) {
-		ksrv_stat_inc(srv, errors);
+		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
 		sock_release(sock);
 		return;
 	}
@@ -112,7 +127,7 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 		ksrv_refuse(srv, sock);
 		return;
 	}
-	ksrv_stat_inc(srv, accepted);
+	ksrv_stat_inc(srv, KSRV_STAT_ACCEPTED);
 	tcp_sock_set_nodelay(sock->sk);
 
 	if (srv->cfg.design == KSRV_DESIGN_EVENT) {
@@ -168,7 +183,7 @@ int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags)
 
 	n = kernel_recvmsg(conn->sock, &msg, &vec, 1, len, flags);
 	if (n > 0) {
-		ksrv_stat_add(conn->srv, bytes_in, n);
+		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_IN, n);
 		WRITE_ONCE(conn->last_active, jiffies);
 	}
 	return n;
@@ -183,7 +198,7 @@ static int ksrv_conn_send_all(struct ksrv_conn *conn, const u8 *buf,
 
 		if (n < 0)
 			return n;
-		ksrv_stat_add(conn->srv, bytes_out, n);
+		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
 		buf += n;
 		len -= n;
 	}
@@ -225,7 +240,7 @@ int ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len)
 		n = 0;
 	if (n < 0)
 		return n;
-	ksrv_stat_add(conn->srv, bytes_out, n);
+	ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
 	if (n < len)
 		return ksrv_conn_keep(conn, (const u8 *)buf + n, len - n);
 	return 0;
@@ -245,7 +260,7 @@ int ksrv_conn_flush(struct ksrv_conn *conn)
 				   MSG_DONTWAIT);
 		if (n < 0)
 			return n;
-		ksrv_stat_add(conn->srv, bytes_out, n);
+		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
 		WRITE_ONCE(conn->last_active, jiffies);
 		conn->out_off += n;
 		if (n == left) {

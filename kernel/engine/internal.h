@@ -40,22 +40,28 @@
 /* Per-connection buffer of the historical designs. */
 #define KSRV_LEGACY_BUF_SIZE	(16 * 1024)
 
-struct ksrv_stats {
-	u64 accepted;
-	u64 refused;
-	u64 closed;
-	u64 bytes_in;
-	u64 bytes_out;
-	u64 errors;
-	u64 resets;
-	u64 timeouts;
+enum ksrv_stat {
+	KSRV_STAT_ACCEPTED,
+	KSRV_STAT_REFUSED,	/* over max_conns, stopping, or claimed */
+	KSRV_STAT_CLOSED,
+	KSRV_STAT_BYTES_IN,
+	KSRV_STAT_BYTES_OUT,
+	KSRV_STAT_ERRORS,	/* our failures: memory, accept, socket */
+	KSRV_STAT_RESETS,	/* the peer reset the connection */
+	KSRV_STAT_TIMEOUTS,	/* closed by idle_timeout */
+	KSRV_STAT_NR,
 };
 
-#define ksrv_stat_add(srv, field, n) this_cpu_add((srv)->stats->field, (n))
-#define ksrv_stat_inc(srv, field) ksrv_stat_add(srv, field, 1)
+struct ksrv_stats {
+	u64 count[KSRV_STAT_NR];
+};
+
+#define ksrv_stat_add(srv, stat, n) \
+	this_cpu_add((srv)->stats->count[(stat)], (n))
+#define ksrv_stat_inc(srv, stat) ksrv_stat_add(srv, stat, 1)
 
 struct ksrv_scratch {
-	struct mutex lock;
+	struct mutex lock;	/* held by the I/O run that uses buf */
 	void *buf;
 };
 

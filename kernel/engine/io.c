@@ -50,25 +50,45 @@ static void ksrv_io_state_change(struct sock *sk)
 	ksrv_io_data_ready(sk);
 }
 
+static void ksrv_io_install(struct ksrv_conn *conn, struct sock *sk)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	conn->saved_data_ready = sk->sk_data_ready;
+	conn->saved_write_space = sk->sk_write_space;
+	conn->saved_state_change = sk->sk_state_change;
+	sk->sk_user_data = conn;
+	WRITE_ONCE(sk->sk_data_ready, ksrv_io_data_ready);
+	WRITE_ONCE(sk->sk_write_space, ksrv_io_write_space);
+	WRITE_ONCE(sk->sk_state_change, ksrv_io_state_change);
+}
+
+static void ksrv_io_restore(struct ksrv_conn *conn, struct sock *sk)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	WRITE_ONCE(sk->sk_data_ready, conn->saved_data_ready);
+	WRITE_ONCE(sk->sk_write_space, conn->saved_write_space);
+	WRITE_ONCE(sk->sk_state_change, conn->saved_state_change);
+}
+
+/*
+ * Take over the socket's callbacks.  Fails if the connection was closed
+ * meanwhile (ksrv_conn_close() sets CLOSED before it takes the lock to
+ * unhook, so one of the two sees the other) or if sk_user_data is not ours
+ * to claim.
+ */
 int ksrv_io_hook(struct ksrv_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 	int err = 0;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (test_bit(KSRV_CONN_CLOSED, &conn->flags)) {
+	if (test_bit(KSRV_CONN_CLOSED, &conn->flags))
 		err = -ESHUTDOWN;
-	} else if (sk->sk_user_data) {
+	else if (sk->sk_user_data)
 		err = -EBUSY;
-	} else {
-		conn->saved_data_ready = sk->sk_data_ready;
-		conn->saved_write_space = sk->sk_write_space;
-		conn->saved_state_change = sk->sk_state_change;
-		sk->sk_user_data = conn;
-		WRITE_ONCE(sk->sk_data_ready, ksrv_io_data_ready);
-		WRITE_ONCE(sk->sk_write_space, ksrv_io_write_space);
-		WRITE_ONCE(sk->sk_state_change, ksrv_io_state_change);
-	}
+	else
+		ksrv_io_install(conn, sk);
 	write_unlock_bh(&sk->sk_callback_lock);
 	return err;
 }
@@ -78,12 +98,8 @@ void ksrv_io_unhook(struct ksrv_conn *conn)
 	struct sock *sk = conn->sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_user_data == conn) {
-		sk->sk_user_data = NULL;
-		WRITE_ONCE(sk->sk_data_ready, conn->saved_data_ready);
-		WRITE_ONCE(sk->sk_write_space, conn->saved_write_space);
-		WRITE_ONCE(sk->sk_state_change, conn->saved_state_change);
-	}
+	if (sk->sk_user_data == conn)
+		ksrv_io_restore(conn, sk);
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -111,21 +127,22 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 			break;
 		if (n < 0) {
 			ret = n;
-		} else if (n == 0) {
+			break;
+		}
+		if (n == 0) {
 			set_bit(KSRV_CONN_RX_EOF, &conn->flags);
 			if (!conn->out)
 				ret = KSRV_CLOSE_DONE;
 			break;
-		} else {
-			ret = srv->proto->on_data(conn, buf, n);
-			/* backpressure: wait for sk_write_space */
-			if (conn->out)
-				break;
-			budget -= n;
-			if (budget <= 0) {
-				ksrv_conn_queue(conn);
-				break;
-			}
+		}
+		ret = srv->proto->on_data(conn, buf, n);
+		/* backpressure: wait for sk_write_space */
+		if (conn->out)
+			break;
+		budget -= n;
+		if (budget <= 0) {
+			ksrv_conn_queue(conn);
+			break;
 		}
 	}
 	ksrv_scratch_put(slot, buf);

@@ -75,7 +75,7 @@ static void ksrv_accept_work(struct work_struct *work)
 		if (err) {
 			/* a child reset before we took it is not our error */
 			if (err != -ECONNABORTED) {
-				ksrv_stat_inc(srv, errors);
+				ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
 				pr_err_ratelimited("accept failed: %d\n", err);
 			}
 			continue;

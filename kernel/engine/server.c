@@ -155,8 +155,9 @@ void ksrv_server_stop(struct ksrv_server *srv)
 
 	ksrv_stats_sum(srv, &s);
 	pr_info("stopped in %lld ms: accepted %llu refused %llu closed %llu errors %llu\n",
-		ktime_ms_delta(ktime_get(), start), s.accepted, s.refused,
-		s.closed, s.errors);
+		ktime_ms_delta(ktime_get(), start),
+		s.count[KSRV_STAT_ACCEPTED], s.count[KSRV_STAT_REFUSED],
+		s.count[KSRV_STAT_CLOSED], s.count[KSRV_STAT_ERRORS]);
 	if (srv->scratch)
 		ksrv_scratch_free(srv);
 	ksrv_stats_free(srv);

@@ -11,42 +11,47 @@
 
 #include "internal.h"
 
+static const char *const ksrv_stat_names[KSRV_STAT_NR] = {
+	[KSRV_STAT_ACCEPTED] = "accepted",
+	[KSRV_STAT_REFUSED] = "refused",
+	[KSRV_STAT_CLOSED] = "closed",
+	[KSRV_STAT_BYTES_IN] = "bytes_in",
+	[KSRV_STAT_BYTES_OUT] = "bytes_out",
+	[KSRV_STAT_ERRORS] = "errors",
+	[KSRV_STAT_RESETS] = "resets",
+	[KSRV_STAT_TIMEOUTS] = "timeouts",
+};
+
 void ksrv_stats_sum(struct ksrv_server *srv, struct ksrv_stats *sum)
 {
-	int cpu;
+	int cpu, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct ksrv_stats *s = per_cpu_ptr(srv->stats, cpu);
 
-		sum->accepted += READ_ONCE(s->accepted);
-		sum->refused += READ_ONCE(s->refused);
-		sum->closed += READ_ONCE(s->closed);
-		sum->bytes_in += READ_ONCE(s->bytes_in);
-		sum->bytes_out += READ_ONCE(s->bytes_out);
-		sum->errors += READ_ONCE(s->errors);
-		sum->resets += READ_ONCE(s->resets);
-		sum->timeouts += READ_ONCE(s->timeouts);
+		for (i = 0; i < KSRV_STAT_NR; i++)
+			sum->count[i] += READ_ONCE(s->count[i]);
 	}
 }
 
 void ksrv_stats_count_close(struct ksrv_server *srv, int reason)
 {
-	ksrv_stat_inc(srv, closed);
+	ksrv_stat_inc(srv, KSRV_STAT_CLOSED);
 	switch (reason) {
 	case KSRV_CLOSE_DONE:
 	case KSRV_CLOSE_KILLED:
 		break;
 	case KSRV_CLOSE_IDLE:
 	case -ETIMEDOUT:
-		ksrv_stat_inc(srv, timeouts);
+		ksrv_stat_inc(srv, KSRV_STAT_TIMEOUTS);
 		break;
 	case -ECONNRESET:
 	case -EPIPE:
-		ksrv_stat_inc(srv, resets);
+		ksrv_stat_inc(srv, KSRV_STAT_RESETS);
 		break;
 	default:
-		ksrv_stat_inc(srv, errors);
+		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
 		break;
 	}
 }
@@ -56,21 +61,16 @@ static int ksrv_stats_show(struct seq_file *m, void *v)
 	struct ksrv_server *srv = m->private;
 	struct ksrv_stats s;
 	unsigned int active;
+	int i;
 
 	ksrv_stats_sum(srv, &s);
 	spin_lock(&srv->lock);
 	active = srv->nconns;
 	spin_unlock(&srv->lock);
 
-	seq_printf(m, "accepted %llu\n", s.accepted);
+	for (i = 0; i < KSRV_STAT_NR; i++)
+		seq_printf(m, "%s %llu\n", ksrv_stat_names[i], s.count[i]);
 	seq_printf(m, "active %u\n", active);
-	seq_printf(m, "refused %llu\n", s.refused);
-	seq_printf(m, "closed %llu\n", s.closed);
-	seq_printf(m, "bytes_in %llu\n", s.bytes_in);
-	seq_printf(m, "bytes_out %llu\n", s.bytes_out);
-	seq_printf(m, "errors %llu\n", s.errors);
-	seq_printf(m, "resets %llu\n", s.resets);
-	seq_printf(m, "timeouts %llu\n", s.timeouts);
 	seq_printf(m, "design %s\n", ksrv_design_name(srv->cfg.design));
 	seq_printf(m, "wq %s\n", ksrv_wq_name(srv->cfg.wq));
 	seq_printf(m, "max_active %d\n",
