@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
@@ -13,12 +14,16 @@
 
 #include "internal.h"
 
+/* What a connection costs us, the slab's rounding included. */
+#define KSRV_CONN_SIZE kmalloc_size_roundup(sizeof(struct ksrv_conn))
+
 static void ksrv_conn_release(struct kref *ref)
 {
 	struct ksrv_conn *conn = container_of(ref, struct ksrv_conn, ref);
 
 	sock_release(conn->sock);
-	kfree(conn->out);
+	ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, conn->out_len + KSRV_CONN_SIZE);
+	kvfree(conn->out);
 	kfree(conn);
 }
 
@@ -116,6 +121,7 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 	/* one reference for the registry, one for us while we set it up */
 	kref_init(&conn->ref);
 	kref_get(&conn->ref);
+	ksrv_stat_add(srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
 	conn->srv = srv;
 	conn->sock = sock;
 	conn->last_active = jiffies;
@@ -123,6 +129,7 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 		  ksrv_io_work : ksrv_legacy_work);
 
 	if (!ksrv_registry_add(srv, conn)) {
+		ksrv_stat_sub(srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
 		kfree(conn);
 		ksrv_refuse(srv, sock);
 		return;
@@ -213,13 +220,14 @@ static int ksrv_conn_keep(struct ksrv_conn *conn, const u8 *buf, size_t len)
 
 	if (kept + len > U32_MAX)
 		return -ENOBUFS;
-	out = kmalloc(kept + len, GFP_KERNEL);
+	out = kvmalloc(kept + len, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
 	if (kept)
 		memcpy(out, conn->out + conn->out_off, kept);
 	memcpy(out + kept, buf, len);
-	kfree(conn->out);
+	ksrv_stat_add(conn->srv, KSRV_STAT_MEM, kept + len - conn->out_len);
+	kvfree(conn->out);
 	conn->out = out;
 	conn->out_len = kept + len;
 	conn->out_off = 0;
@@ -260,11 +268,14 @@ int ksrv_conn_flush(struct ksrv_conn *conn)
 				   MSG_DONTWAIT);
 		if (n < 0)
 			return n;
+		if (!n)		/* not seen from TCP, but never spin on it */
+			return -EAGAIN;
 		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
 		WRITE_ONCE(conn->last_active, jiffies);
 		conn->out_off += n;
 		if (n == left) {
-			kfree(conn->out);
+			ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, conn->out_len);
+			kvfree(conn->out);
 			conn->out = NULL;
 			conn->out_len = 0;
 			conn->out_off = 0;

@@ -49,6 +49,7 @@ enum ksrv_stat {
 	KSRV_STAT_ERRORS,	/* our failures: memory, accept, socket */
 	KSRV_STAT_RESETS,	/* the peer reset the connection */
 	KSRV_STAT_TIMEOUTS,	/* closed by idle_timeout */
+	KSRV_STAT_MEM,		/* bytes allocated for connections now */
 	KSRV_STAT_NR,
 };
 
@@ -59,6 +60,8 @@ struct ksrv_stats {
 #define ksrv_stat_add(srv, stat, n) \
 	this_cpu_add((srv)->stats->count[(stat)], (n))
 #define ksrv_stat_inc(srv, stat) ksrv_stat_add(srv, stat, 1)
+#define ksrv_stat_sub(srv, stat, n) \
+	this_cpu_sub((srv)->stats->count[(stat)], (n))
 
 struct ksrv_scratch {
 	struct mutex lock;	/* held by the I/O run that uses buf */

@@ -32,6 +32,7 @@ static int ksrv_legacy_serve(struct ksrv_conn *conn)
 	buf = kmalloc(KSRV_LEGACY_BUF_SIZE, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	ksrv_stat_add(srv, KSRV_STAT_MEM, KSRV_LEGACY_BUF_SIZE);
 	while (!ret) {
 		int n = ksrv_conn_recv(conn, buf, KSRV_LEGACY_BUF_SIZE, 0);
 
@@ -46,6 +47,7 @@ static int ksrv_legacy_serve(struct ksrv_conn *conn)
 		if (test_bit(KSRV_CONN_KILL, &conn->flags))
 			ret = KSRV_CLOSE_KILLED;
 	}
+	ksrv_stat_sub(srv, KSRV_STAT_MEM, KSRV_LEGACY_BUF_SIZE);
 	kfree(buf);
 	return ret;
 }

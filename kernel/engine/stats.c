@@ -3,6 +3,9 @@
  * Counters.  The hot path bumps a per-CPU copy with this_cpu_add(); a
  * reader of /proc/net/<proto> sums the copies.  A sum may be a few
  * microseconds stale, never torn (each counter is one 64-bit word).
+ * mem_bytes is a gauge: a CPU's copy may go below zero when memory is freed
+ * on another CPU than it was counted on, and the sum still comes out right
+ * in unsigned arithmetic.
  */
 #include <linux/percpu.h>
 #include <linux/proc_fs.h>
@@ -20,6 +23,7 @@ static const char *const ksrv_stat_names[KSRV_STAT_NR] = {
 	[KSRV_STAT_ERRORS] = "errors",
 	[KSRV_STAT_RESETS] = "resets",
 	[KSRV_STAT_TIMEOUTS] = "timeouts",
+	[KSRV_STAT_MEM] = "mem_bytes",
 };
 
 void ksrv_stats_sum(struct ksrv_server *srv, struct ksrv_stats *sum)

@@ -45,12 +45,20 @@ int kt_counters(const struct kt_target *t, const struct kt_opts *o)
 	}
 	if (expect(t, "accepted", conns + 3) || expect(t, "active", 3))
 		goto out;
+	if (kt_stat(t, "mem_bytes") <= 0) {
+		kt_diag("mem_bytes is %lld with 3 connections open",
+			kt_stat(t, "mem_bytes"));
+		goto out;
+	}
+	kt_diag("3 idle connections: the server accounts %lld bytes each",
+		kt_stat(t, "mem_bytes") / 3);
 	for (i = 0; i < 3; i++)
 		close(open3[i]);
 	if (expect(t, "active", 0) || expect(t, "closed", conns + 3) ||
 	    expect(t, "bytes_in", total) || expect(t, "bytes_out", total) ||
 	    expect(t, "refused", 0) || expect(t, "errors", 0) ||
-	    expect(t, "resets", 0) || expect(t, "timeouts", 0))
+	    expect(t, "resets", 0) || expect(t, "timeouts", 0) ||
+	    expect(t, "mem_bytes", 0))
 		goto out;
 	kt_diag("accepted %ld, closed %ld, %ld bytes each way: as counted",
 		conns + 3, conns + 3, total);

@@ -140,6 +140,9 @@ int kt_many(const struct kt_target *t, const struct kt_opts *o)
 	served = echo_all(fds, o->n, timeout);
 	kt_diag("%ld of %ld connections echoed in %lld ms", served, o->n,
 		kt_now_ms() - start);
+	if (t->stats && kt_stat(t, "active") > 0)
+		kt_diag("the server accounts %lld bytes a connection",
+			kt_stat(t, "mem_bytes") / kt_stat(t, "active"));
 	mem1 = mem_available_kib();
 	if (mem0 > 0 && mem1 > 0)
 		kt_diag("MemAvailable fell by %ld KiB: %.1f KiB a connection, both ends",
