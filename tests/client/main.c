@@ -30,6 +30,7 @@ static const struct {
 	{ "idle", kt_idle, "-t idle_timeout: silent closed, busy kept" },
 	{ "counters", kt_counters, "counters match (fresh server)" },
 	{ "load", kt_load, "-c streaming + -i idle until the server ends them" },
+	{ "mixed", kt_mixed, "-t s of checked mixed clients, then load (-c, -i)" },
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,15 @@
 # kecho.ko issue.
 cd /kecho || exit 1
 . tests/lib.sh
+. tests/stress.sh
+
+# Arguments: cycles=N stress cycles (default 5).
+cycles=5
+for arg in "$@"; do
+	case $arg in
+	cycles=*) cycles=${arg#cycles=} ;;
+	esac
+done
 
 KO=/kecho/kecho.ko
 ST=/proc/net/kecho
@@ -152,6 +161,9 @@ t_fails "blocking: idle connections beyond max_active starve a new client (4, do
 	kt prompt -i 40 -c 1 -r 1 -d 3000
 fresh design=kthread
 t "kthread: 10,000 connections, a thread each (4)" kt many -n 10000
+unload
+
+stress_cycles "$cycles"
 unload
 
 t "no payload byte in the kernel log" sh -c "! grep -q canary $ktap_log"

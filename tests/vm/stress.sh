@@ -1,0 +1,47 @@
+#!/bin/sh
+# Stress cycles, sourced by suite.sh:  stress_cycles N
+# Each cycle loads kecho with the next design and workqueue flavour, runs
+# mixed clients with every byte checked (ping-pong, 1 MiB streams, resets,
+# half-closes, idle), then unloads it under load and checks that the
+# server ended every connection.  The kernel log is checked after each.
+
+stress_configs="design=event design=blocking wq=unbound design=kthread
+wq=highpri design=event,wq=unbound"
+
+stress_one() {
+	rm -f /tmp/ready
+	ktest mixed -t 2 -c 10 -i 200 -R /tmp/ready > /tmp/mixed.out 2>&1 &
+	pid=$!
+	i=0
+	while [ ! -e /tmp/ready ]; do
+		sleep 0.2
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 $pid 2>/dev/null; then
+			cat /tmp/mixed.out
+			kill $pid 2>/dev/null
+			return 1
+		fi
+	done
+	t0=$(now)
+	rmmod kecho || return 1
+	secs=$(awk "BEGIN { print $(now) - $t0 }")
+	wait $pid
+	rc=$?
+	cat /tmp/mixed.out
+	echo "# rmmod took $secs s"
+	[ $rc = 0 ] && awk "BEGIN { exit !($secs < 5) }"
+}
+
+stress_cycles() {
+	cycles=$1
+	c=1
+	while [ $c -le "$cycles" ]; do
+		set -- $stress_configs
+		shift $(( (c - 1) % $# ))
+		cfg=$(echo "$1" | tr ',' ' ')
+		fresh $cfg
+		t "stress cycle $c/$cycles ($cfg): mixed clients, rmmod under load" \
+			stress_one
+		c=$((c + 1))
+	done
+}
