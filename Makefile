@@ -18,7 +18,9 @@ help:
 	@echo "make check        install deps, then run every test suite"
 	@echo "make check-host   userspace tests on this machine"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
-	@echo "make vm-shell     boot the VM with kecho loaded and give a shell"
+	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
+	@echo "make bench        the whole benchmark matrix; writes results/ (report.md, plots)"
+	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make checkpatch   kernel coding style of kernel/"
 	@echo "make clean"
 
@@ -52,6 +54,18 @@ check-host: tools
 check-stock: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh stock
 
+demo: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	@VM_OUT=$(BUILD)/vm-demo VM_TIMEOUT=600 $(TOP)/vm/run.sh bench \
+		$(STOCK)/initramfs.cpio.gz plan=demo secs=5
+	@python3 $(TOP)/bench/report.py $(BUILD)/vm-demo/results.log $(BUILD)/demo --demo
+
+bench: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	@VM_OUT=$(BUILD)/vm-bench VM_TIMEOUT=1500 $(TOP)/vm/run.sh bench \
+		$(STOCK)/initramfs.cpio.gz plan=full secs=$(or $(SECS),2)
+	@python3 $(TOP)/bench/report.py $(BUILD)/vm-bench/results.log $(TOP)/results
+
 vm-shell: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	$(TOP)/vm/run.sh shell $(STOCK)/initramfs.cpio.gz $(ARGS)
@@ -65,4 +79,4 @@ clean:
 
 FORCE:
 .PHONY: all help deps modules tools check check-all check-host check-stock \
-	vm-shell checkpatch clean FORCE
+	demo bench vm-shell checkpatch clean FORCE

@@ -37,7 +37,8 @@ fi
 start=$(date +%s)
 timeout --foreground -k 5 "$limit" "${qemu[@]}" -monitor none \
 	-serial "file:$console" -serial stdio </dev/null |
-	tr -d '\r' | tee "$results" | grep -v '^kecho-vm-exit '
+	tr -d '\r' | tee "$results" |
+	grep --line-buffered -v '^kecho-vm-exit \|^BENCH \|^IDLEMEM \|^RMMOD \|^INFO '
 qrc=${PIPESTATUS[0]}
 secs=$(( $(date +%s) - start ))
 

@@ -67,6 +67,7 @@ int kt_maxconns(const struct kt_target *t, const struct kt_opts *o);
 int kt_idle(const struct kt_target *t, const struct kt_opts *o);
 int kt_counters(const struct kt_target *t, const struct kt_opts *o);
 int kt_load(const struct kt_target *t, const struct kt_opts *o);
+int kt_idlemem(const struct kt_target *t, const struct kt_opts *o);
 int kt_mixed(const struct kt_target *t, const struct kt_opts *o);
 
 #define kt_diag(...) do { printf("# " __VA_ARGS__); putchar('\n'); \

@@ -29,6 +29,7 @@ static const struct {
 	{ "maxconns", kt_maxconns, "-l max_conns: one more is refused" },
 	{ "idle", kt_idle, "-t idle_timeout: silent closed, busy kept" },
 	{ "counters", kt_counters, "counters match (fresh server)" },
+	{ "idlemem", kt_idlemem, "memory of -n idle connections (IDLEMEM line)" },
 	{ "load", kt_load, "-c streaming + -i idle until the server ends them" },
 	{ "mixed", kt_mixed, "-t s of checked mixed clients, then load (-c, -i)" },
 };

@@ -12,20 +12,25 @@
 
 #define MSG_LEN 16
 
-/* The kernel's estimate of available memory, in KiB, or -1. */
-static long mem_available_kib(void)
+/* A /proc/meminfo value in KiB, or -1. */
+static long meminfo_kib(const char *key)
 {
-	char line[128];
-	long kib = -1;
+	char line[128], k[64];
+	long kib = -1, v;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
-			break;
+		if (sscanf(line, "%63[^:]: %ld", k, &v) == 2 && !strcmp(k, key))
+			kib = v;
 	fclose(f);
 	return kib;
+}
+
+static long mem_available_kib(void)
+{
+	return meminfo_kib("MemAvailable");
 }
 
 /* Open @n connections, in batches so that the accept backlog keeps up. */
@@ -196,4 +201,43 @@ out:
 out_idle:
 	close_many(idle, o->idle);
 	return ret;
+}
+
+/*
+ * What -n idle connections cost: MemAvailable and Slab deltas (both ends
+ * of each connection, and the server's user memory if it has any), and the
+ * server's own account if it keeps one.  Prints one IDLEMEM line of JSON
+ * members for the benchmark report.
+ */
+int kt_idlemem(const struct kt_target *t, const struct kt_opts *o)
+{
+	long avail0, slab0, avail1, slab1;
+	long long server = -1;
+	int *fds;
+
+	kt_sleep_ms(500);
+	avail0 = mem_available_kib();
+	slab0 = meminfo_kib("Slab");
+	fds = open_many(t, o->n);
+	if (!fds)
+		return 1;
+	if (t->stats && kt_stat(t, "active") >= 0) {
+		if (kt_stat_wait(t, "active", o->n, 30000))
+			goto fail;
+		server = kt_stat(t, "mem_bytes");
+	} else {
+		kt_sleep_ms(1000);
+	}
+	avail1 = mem_available_kib();
+	slab1 = meminfo_kib("Slab");
+	printf("IDLEMEM \"conns\": %ld, \"memavail_bytes_per_conn\": %.0f, "
+	       "\"slab_bytes_per_conn\": %.0f, \"server_bytes_per_conn\": %.0f\n",
+	       o->n, (avail0 - avail1) * 1024.0 / o->n,
+	       (slab1 - slab0) * 1024.0 / o->n,
+	       server < 0 ? -1.0 : (double)server / o->n);
+	close_many(fds, o->n);
+	return 0;
+fail:
+	close_many(fds, o->n);
+	return 1;
 }

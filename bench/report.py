@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Turn the VM's benchmark output into a report a person can read.
+
+    bench/report.py RESULTS_LOG OUT_DIR [--demo]
+
+RESULTS_LOG holds the lines bench/vm/run.sh printed (BENCH, IDLEMEM, RMMOD,
+INFO).  OUT_DIR receives report.md, the data as CSV, and PNG plots made
+with gnuplot.  The comparison table is also printed.  With --demo only the
+one-point table is made (10 connections x 64 B ping-pong).
+
+Exit status: 0, or 1 if a point failed (an error, a lost byte, no result).
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+ORDER = ["kecho-event", "kecho-event-percpu", "kecho-event-unbound",
+         "kecho-event-highpri", "kecho-blocking", "kecho-kthread",
+         "epoll", "uring"]
+LABEL = {
+    "kecho-event": "kecho event (CMWQ, per-CPU)",
+    "kecho-event-percpu": "kecho event, per-CPU wq",
+    "kecho-event-unbound": "kecho event, unbound wq",
+    "kecho-event-highpri": "kecho event, high-priority wq",
+    "kecho-blocking": "kecho blocking work (old kecho)",
+    "kecho-kthread": "kecho kthread per connection",
+    "epoll": "userspace epoll",
+    "uring": "userspace io_uring",
+}
+EVENT = ["kecho-event", "kecho-event-percpu"]
+
+
+def parse(path):
+    info, bench, idle, rmmod = {}, [], [], []
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            kind, _, rest = line.partition(" ")
+            try:
+                if kind == "INFO":
+                    key, _, val = rest.partition(" ")
+                    info[key] = val
+                elif kind == "BENCH":
+                    bench.append(json.loads(rest))
+                elif kind == "IDLEMEM":
+                    idle.append(json.loads(rest))
+                elif kind == "RMMOD":
+                    rmmod.append(json.loads(rest))
+            except json.JSONDecodeError:
+                print(f"# report: cannot parse: {line[:120]}", file=sys.stderr)
+    return info, bench, idle, rmmod
+
+
+def servers_of(points):
+    seen = {p["server"] for p in points}
+    return [s for s in ORDER if s in seen] + sorted(seen - set(ORDER))
+
+
+def ok(point):
+    r = point["result"]
+    return point["exit"] == 0 and not r.get("failed") and r.get("errors", 0) == 0
+
+
+def key(point):
+    r = point["result"]
+    return (r["conns"], r["length"], r["mode"])
+
+
+def fmt_rate(v):
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} M"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f} k"
+    return f"{v:.0f}"
+
+
+def fmt_us(v):
+    return f"{v / 1000:.1f} ms" if v >= 10000 else f"{v:.0f} µs"
+
+
+def cell(point):
+    if point is None:
+        return "–"
+    r = point["result"]
+    if not ok(point) or "msgs_per_sec" not in r:
+        return "**failed**"
+    return (f"{fmt_rate(r['msgs_per_sec'])} "
+            f"({fmt_us(r['p50_us'])} / {fmt_us(r['p99_us'])})")
+
+
+def index(points):
+    return {(p["server"],) + key(p): p for p in points}
+
+
+def rate(idx, server, k):
+    p = idx.get((server,) + k)
+    if p is None or not ok(p):
+        return None
+    return p["result"].get("msgs_per_sec")
+
+
+def event_server(servers):
+    for s in EVENT:
+        if s in servers:
+            return s
+    return None
+
+
+def setup_lines(info):
+    qemu = subprocess.run(["qemu-system-x86_64", "--version"],
+                          capture_output=True, text=True).stdout.split("\n")[0]
+    return [
+        f"- Guest kernel: {info.get('kernel', '?')}, {info.get('cpus', '?')} vCPUs, "
+        f"{int(info.get('mem_kib', '0')) // 1024} MiB; command line `{info.get('cmdline', '')}`",
+        f"- Emulator: {qemu}, TCG software emulation (no KVM) of "
+        f"`{info.get('cpu_model', '?')}`",
+        f"- Host: {os.cpu_count()} CPUs; client and server share the guest's vCPUs",
+        f"- Each point: {info.get('secs', '?')} s measured after 1 s warm-up; "
+        "kecho-bench verifies every echoed byte",
+        "- **Emulation distorts absolute figures** (every instruction is "
+        "translated; system calls and interrupts cost far more than on "
+        "hardware). Compare servers as ratios within one run, not across runs.",
+    ]
+
+
+def table(points, servers, conns_list, length, mode):
+    idx = index(points)
+    head = "| server | " + " | ".join(f"{c} conns" for c in conns_list) + " |"
+    sep = "|---|" + "---:|" * len(conns_list)
+    rows = [head, sep]
+    for s in servers:
+        cells = [cell(idx.get((s, c, length, mode))) for c in conns_list]
+        rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def ratio_table(points, servers, conns_list, length, mode, base="epoll"):
+    idx = index(points)
+    head = "| server | " + " | ".join(f"{c} conns" for c in conns_list) + " |"
+    rows = [head, "|---|" + "---:|" * len(conns_list)]
+    for s in servers:
+        cells = []
+        for c in conns_list:
+            a, b = rate(idx, s, (c, length, mode)), rate(idx, base, (c, length, mode))
+            cells.append(f"{a / b:.2f}×" if a and b else "–")
+        rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def targets(points, servers, idle):
+    idx = index(points)
+    ev = event_server(servers)
+    lines = ["| target | measured | met |", "|---|---:|:---:|"]
+
+    def ratio_line(what, a_srv, b_srv, k, need):
+        a, b = rate(idx, a_srv, k), rate(idx, b_srv, k)
+        if a and b:
+            lines.append(f"| {what} ≥ {need}× | {a / b:.2f}× | "
+                         f"{'yes' if a / b >= need else '**no**'} |")
+        else:
+            lines.append(f"| {what} ≥ {need}× | not measured | – |")
+
+    if ev:
+        ratio_line("event vs kthread, 10 conns × 64 B ping-pong", ev,
+                   "kecho-kthread", (10, 64, "pingpong"), 1.2)
+        for c in (10, 100):
+            ratio_line(f"event vs epoll, {c} conns × 64 B ping-pong", ev,
+                       "epoll", (c, 64, "pingpong"), 1.3)
+        p = idx.get((ev, 10000, 64, "pingpong"))
+        if p:
+            r = p["result"]
+            served = r.get("conns_served", r.get("conns"))
+            good = ok(p) and served == 10000
+            lines.append(f"| all 10,000 connections served | {served} served, "
+                         f"{r.get('errors', '?')} errors | "
+                         f"{'yes' if good else '**no**'} |")
+        for m in idle:
+            if m["server"] == ev and m.get("server_bytes_per_conn", -1) >= 0:
+                b = m["server_bytes_per_conn"]
+                lines.append(f"| memory per idle connection < 1 KiB beyond the "
+                             f"kernel socket | {b:.0f} B | "
+                             f"{'yes' if b < 1024 else '**no**'} |")
+    return lines
+
+
+def write_csv(points, path):
+    fields = ["server", "conns", "length", "mode", "msgs_per_sec",
+              "bytes_per_sec", "p50_us", "p90_us", "p99_us", "p999_us",
+              "max_us", "errors", "ok"]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for p in points:
+            r = p["result"]
+            w.writerow([p["server"]] + [r.get(k, "") for k in fields[1:-1]]
+                       + [int(ok(p))])
+
+
+def plot(points, servers, out_dir, length, mode):
+    """Throughput and p99 latency against connections, one line a server."""
+    idx = index(points)
+    conns = sorted({key(p)[0] for p in points
+                    if key(p)[1] == length and key(p)[2] == mode})
+    if len(conns) < 2:
+        return []
+    data = os.path.join(out_dir, f"plot-{length}-{mode}.dat")
+    with open(data, "w") as f:
+        for s in servers:
+            f.write(f'"{LABEL.get(s, s)}"\n')
+            for c in conns:
+                p = idx.get((s, c, length, mode))
+                if p and ok(p) and "msgs_per_sec" in p["result"]:
+                    r = p["result"]
+                    f.write(f"{c} {r['msgs_per_sec']} {r['p99_us']}\n")
+            f.write("\n\n")
+    made = []
+    for what, col, ylabel, logy in (("throughput", 2, "messages/s", False),
+                                   ("p99", 3, "p99 latency (µs)", True)):
+        png = f"{what}-{length}B-{mode}.png"
+        script = f"""
+set terminal pngcairo size 900,560 font 'DejaVu Sans,10'
+set output '{os.path.join(out_dir, png)}'
+set title '{what} vs connections, {length} B {mode} (QEMU TCG, 2 vCPUs: compare ratios)'
+set xlabel 'connections'
+set ylabel '{ylabel}'
+set logscale x
+{'set logscale y' if logy else 'set yrange [0:*]'}
+set key outside right top
+set grid
+plot for [i=0:{len(servers) - 1}] '{data}' index i using 1:{col} with linespoints lw 2 title columnheader(1)
+"""
+        r = subprocess.run(["gnuplot"], input=script, text=True,
+                           capture_output=True)
+        if r.returncode == 0:
+            made.append(png)
+        else:
+            print(f"# gnuplot failed: {r.stderr.strip()[:200]}", file=sys.stderr)
+    return made
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    log, out_dir = sys.argv[1], sys.argv[2]
+    demo = "--demo" in sys.argv[3:]
+    os.makedirs(out_dir, exist_ok=True)
+    info, points, idle, rmmod = parse(log)
+    if not points:
+        print("report: no benchmark results in " + log, file=sys.stderr)
+        return 1
+    servers = servers_of(points)
+    failed = [p for p in points if not ok(p)]
+    write_csv(points, os.path.join(out_dir, "results.csv"))
+
+    md = ["# kecho benchmark", ""] + setup_lines(info) + [""]
+    if demo:
+        md += ["## 10 connections × 64 B ping-pong",
+               "", "msgs/s (p50 / p99 latency)", ""]
+        md += table(points, servers, [10], 64, "pingpong")
+        md += ["", "Ratio of messages/s to the userspace epoll server:", ""]
+        md += ratio_table(points, servers, [10], 64, "pingpong")
+    else:
+        md += ["## Targets", ""] + targets(points, servers, idle) + [""]
+        shapes = sorted({(key(p)[1], key(p)[2]) for p in points})
+        for length, mode in shapes:
+            conns = sorted({key(p)[0] for p in points
+                            if key(p)[1:] == (length, mode)})
+            md += [f"## {length} B, {mode}", "",
+                   "msgs/s (p50 / p99 latency)", ""]
+            md += table(points, servers, conns, length, mode)
+            md += ["", "Messages/s relative to the userspace epoll server:", ""]
+            md += ratio_table(points, servers, conns, length, mode) + [""]
+            for png in plot(points, servers, out_dir, length, mode):
+                md += [f"![{png}]({png})", ""]
+        if idle:
+            md += ["## Memory of 10,000 idle connections", "",
+                   "MemAvailable and Slab deltas count both ends of each "
+                   "connection (client sockets too) and the server's user "
+                   "memory; *server account* is what kecho itself allocated "
+                   "per connection, beyond the kernel's socket.", "",
+                   "| server | MemAvailable / conn | Slab / conn | server account / conn |",
+                   "|---|---:|---:|---:|"]
+            for m in sorted(idle, key=lambda m: ORDER.index(m["server"])
+                            if m["server"] in ORDER else 99):
+                acc = m.get("server_bytes_per_conn", -1)
+                md.append(f"| {LABEL.get(m['server'], m['server'])} | "
+                          f"{m.get('memavail_bytes_per_conn', 0):.0f} B | "
+                          f"{m.get('slab_bytes_per_conn', 0):.0f} B | "
+                          f"{'–' if acc < 0 else f'{acc:.0f} B'} |")
+            md.append("")
+        if rmmod:
+            md += ["## rmmod under load (10 streaming + 1,000 idle connections)",
+                   "", "| server | rmmod time | all connections ended |",
+                   "|---|---:|:---:|"]
+            for r in rmmod:
+                md.append(f"| {LABEL.get(r['server'], r['server'])} | "
+                          f"{r['seconds']:.2f} s | "
+                          f"{'yes' if r['load_exit'] == 0 else '**no**'} |")
+            md.append("")
+    if failed:
+        md += ["## Failed points", ""]
+        for p in failed:
+            md.append(f"- {p['server']} {key(p)}: exit {p['exit']}, "
+                      f"errors {p['result'].get('errors', '?')}")
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    # the terminal gets the main comparison
+    print("\n".join(table(points, servers, [10], 64, "pingpong")))
+    print()
+    print("\n".join(ratio_table(points, servers, [10], 64, "pingpong")))
+    if not demo:
+        print()
+        print("\n".join(targets(points, servers, idle)))
+    print(f"\nreport: {os.path.join(out_dir, 'report.md')}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

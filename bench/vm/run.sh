@@ -1,0 +1,179 @@
+#!/bin/sh
+# The benchmark, inside the VM (vm/init, kmode=bench).  Every server is
+# measured with the same client, kecho-bench, in the same boot.
+#
+# Arguments:
+#   plan=demo   10 connections x 64 B ping-pong, each server (a minute or two)
+#   plan=quick  every server at 10 and 100 connections x 64 B ping-pong
+#   plan=full   the whole matrix (make bench)
+#   secs=N      measured seconds per point (default 2; warm-up 1)
+#
+# Output, one line each, read by bench/report.py on the host:
+#   BENCH {json}      a kecho-bench result, with "server" added
+#   IDLEMEM {json}    memory of 10,000 idle connections to a server
+#   RMMOD {json}      time to unload under load
+#   INFO key value    the setup
+cd /kecho || exit 1
+. tests/lib.sh
+
+plan=demo
+secs=2
+for arg in "$@"; do
+	case $arg in
+	plan=*) plan=${arg#plan=} ;;
+	secs=*) secs=${arg#secs=} ;;
+	esac
+done
+
+ADDR=127.0.0.1:12345
+ST=/proc/net/kecho
+fails=0
+
+info() {
+	echo "INFO kernel $(uname -r)"
+	echo "INFO cpus $(nproc)"
+	echo "INFO cpu_model $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "INFO mem_kib $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+	echo "INFO cmdline $(cat /proc/cmdline)"
+	echo "INFO plan $plan"
+	echo "INFO secs $secs"
+}
+
+# start_server NAME: load or start it, and wait until it listens.
+start_server() {
+	case $1 in
+	kecho-*)
+		set -- $(echo "${1#kecho-}" | tr '-' ' ')
+		args="design=$1"
+		[ -n "${2:-}" ] && args="$args wq=$2"
+		insmod kecho.ko $args || return 1
+		;;
+	epoll|uring)
+		rm -f /tmp/server.err
+		"$1-echo" -a $ADDR -T "$(nproc)" 2> /tmp/server.err &
+		server_pid=$!
+		i=0
+		until grep -q listening /tmp/server.err 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+			[ $i -gt 100 ] && return 1
+		done
+		;;
+	esac
+}
+
+stop_server() {
+	case $1 in
+	kecho-*)
+		rmmod kecho ;;
+	*)
+		kill "$server_pid"
+		wait "$server_pid" 2>/dev/null ;;
+	esac
+}
+
+# Wait until the server has closed the last run's connections.
+settle() {
+	if [ -e $ST ]; then
+		i=0
+		while [ "$(awk '/^active / { print $2 }' $ST)" != 0 ] && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	fi
+	sleep 0.5
+}
+
+# point SERVER CONNS LENGTH MODE
+point() {
+	server=$1 conns=$2 len=$3 mode=$4
+	extra=
+	[ "$mode" = pipeline ] && extra="-d 16"
+	threads=2
+	[ "$conns" = 1 ] && threads=1
+	out=$(kecho-bench -a $ADDR -c "$conns" -T $threads -l "$len" -m "$mode" \
+		$extra -w 1 -t "$secs" --json 2>/tmp/bench.err)
+	rc=$?
+	if [ -z "$out" ]; then
+		echo "# $server c=$conns l=$len $mode: no result (exit $rc)"
+		sed 's/^/#   /' /tmp/bench.err | head -n 5
+		out="{\"conns\": $conns, \"length\": $len, \"mode\": \"$mode\", \"failed\": true}"
+		fails=$((fails + 1))
+	elif [ $rc != 0 ]; then
+		echo "# $server c=$conns l=$len $mode: kecho-bench exit $rc"
+		sed 's/^/#   /' /tmp/bench.err | head -n 5
+		fails=$((fails + 1))
+	fi
+	echo "BENCH {\"server\": \"$server\", \"exit\": $rc, \"result\": $out}"
+	settle
+}
+
+# Memory of 10,000 idle connections: MemAvailable and Slab deltas, both
+# ends of every connection included; and kecho's own account.
+idlemem() {
+	server=$1
+	out=$(ktest -s $ST idlemem -n 10000 2>&1 | sed -n 's/^IDLEMEM //p')
+	echo "IDLEMEM {\"server\": \"$server\", $out}"
+	settle
+}
+
+# Unload with 10 streaming and 1,000 idle connections.
+rmmod_time() {
+	server=$1
+	rm -f /tmp/ready
+	ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /tmp/load.out 2>&1 &
+	pid=$!
+	while [ ! -e /tmp/ready ] && kill -0 $pid 2>/dev/null; do sleep 0.2; done
+	t0=$(now)
+	rmmod kecho
+	secs_rm=$(awk "BEGIN { print $(now) - $t0 }")
+	wait $pid
+	echo "RMMOD {\"server\": \"$server\", \"seconds\": $secs_rm, \"load_exit\": $?}"
+}
+
+info
+case $plan in
+demo)
+	servers="kecho-event kecho-blocking kecho-kthread epoll uring"
+	points="10:64:pingpong"
+	;;
+quick)
+	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring"
+	points="10:64:pingpong 100:64:pingpong"
+	;;
+full)
+	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring"
+	points=
+	for c in 1 10 100 1000; do
+		for l in 64 4096; do
+			for m in pingpong pipeline; do
+				points="$points $c:$l:$m"
+			done
+		done
+	done
+	points="$points 10000:64:pingpong 10000:4096:pingpong"
+	;;
+*)
+	echo "unknown plan $plan"
+	exit 2
+	;;
+esac
+
+for server in $servers; do
+	start_server "$server" || { echo "# cannot start $server"; fails=$((fails + 1)); continue; }
+	echo "# $server"
+	for p in $points; do
+		set -- $(echo "$p" | tr ':' ' ')
+		point "$server" "$1" "$2" "$3"
+	done
+	if [ "$plan" = full ]; then
+		idlemem "$server"
+		case $server in
+		kecho-*) rmmod_time "$server"; continue ;;
+		esac
+	fi
+	stop_server "$server"
+	settle
+done
+echo "# bench: $fails failed points"
+[ $fails = 0 ]
