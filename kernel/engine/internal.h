@@ -74,7 +74,7 @@ struct ksrv_server {
 
 	struct socket *lsock;
 	void (*listen_data_ready)(struct sock *sk);	/* the listener's own */
-	struct work_struct accept_work;
+	struct delayed_work accept_work;
 	struct delayed_work idle_work;
 	struct workqueue_struct *wq;
 

@@ -113,15 +113,20 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 	struct ksrv_server *srv = conn->srv;
 	struct ksrv_scratch *slot;
 	int budget = KSRV_IO_BUDGET;
+	u8 small[256];
+	size_t size;
 	int ret = 0;
 	void *buf;
 
 	buf = ksrv_scratch_get(srv, &slot);
-	if (!buf)
-		return -ENOMEM;
+	size = KSRV_SCRATCH_SIZE;
+	if (!buf) {
+		/* memory is short: go on slowly rather than drop the peer */
+		buf = small;
+		size = sizeof(small);
+	}
 	while (!ret) {
-		int n = ksrv_conn_recv(conn, buf, KSRV_SCRATCH_SIZE,
-				       MSG_DONTWAIT);
+		int n = ksrv_conn_recv(conn, buf, size, MSG_DONTWAIT);
 
 		if (n == -EAGAIN)
 			break;
@@ -145,7 +150,8 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 			break;
 		}
 	}
-	ksrv_scratch_put(slot, buf);
+	if (buf != small)
+		ksrv_scratch_put(slot, buf);
 	return ret;
 }
 

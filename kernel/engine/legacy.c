@@ -11,8 +11,8 @@
  *             connection costs a thread, its stack, and a context switch
  *             per message.
  *
- * Both are correct: they echo exactly, count, time out (by SO_RCVTIMEO)
- * and stop cleanly.  The unload path wakes them by shutting their sockets
+ * Both are correct: they echo exactly, count, time out (by SO_RCVTIMEO and
+ * SO_SNDTIMEO) and stop cleanly.  The unload path wakes them by shutting their sockets
  * down, which ends a blocked recvmsg() or sendmsg() at once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -44,6 +44,8 @@ static int ksrv_legacy_serve(struct ksrv_conn *conn)
 			ret = n;
 		else
 			ret = srv->proto->on_data(conn, buf, n);
+		if (ret == -EAGAIN)	/* SO_SNDTIMEO: the peer stopped reading */
+			ret = KSRV_CLOSE_IDLE;
 		if (test_bit(KSRV_CONN_KILL, &conn->flags))
 			ret = KSRV_CLOSE_KILLED;
 	}
@@ -81,9 +83,13 @@ int ksrv_legacy_start(struct ksrv_conn *conn)
 	struct ksrv_server *srv = conn->srv;
 	struct task_struct *task;
 
-	if (srv->cfg.idle_timeout)
+	/* idle_timeout: a peer that neither sends nor reads for that long */
+	if (srv->cfg.idle_timeout) {
 		WRITE_ONCE(conn->sock->sk->sk_rcvtimeo,
 			   srv->cfg.idle_timeout * HZ);
+		WRITE_ONCE(conn->sock->sk->sk_sndtimeo,
+			   srv->cfg.idle_timeout * HZ);
+	}
 
 	ksrv_conn_get(conn);	/* for the work or the thread */
 	if (srv->cfg.design == KSRV_DESIGN_BLOCKING) {

@@ -29,7 +29,7 @@ static void ksrv_listen_data_ready(struct sock *sk)
 	srv = sk->sk_user_data;
 	if (srv) {
 		if (sk->sk_state == TCP_LISTEN)
-			queue_work(system_wq, &srv->accept_work);
+			queue_delayed_work(system_wq, &srv->accept_work, 0);
 		else
 			ready = srv->listen_data_ready;
 	}
@@ -61,8 +61,9 @@ int ksrv_listener_claim(struct ksrv_server *srv, struct socket *sock)
 
 static void ksrv_accept_work(struct work_struct *work)
 {
-	struct ksrv_server *srv = container_of(work, struct ksrv_server,
-					       accept_work);
+	struct ksrv_server *srv = container_of(to_delayed_work(work),
+					       struct ksrv_server, accept_work);
+	unsigned long again = 0;
 	struct socket *sock;
 	int budget, err;
 
@@ -72,18 +73,20 @@ static void ksrv_accept_work(struct work_struct *work)
 		err = kernel_accept(srv->lsock, &sock, O_NONBLOCK);
 		if (err == -EAGAIN)
 			return;
-		if (err) {
-			/* a child reset before we took it is not our error */
-			if (err != -ECONNABORTED) {
-				ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
-				pr_err_ratelimited("accept failed: %d\n", err);
-			}
+		/* a child reset before we took it is not our error */
+		if (err == -ECONNABORTED)
 			continue;
+		if (err) {
+			ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
+			pr_err_ratelimited("accept failed: %d\n", err);
+			/* memory is short, say: retry later, do not spin */
+			again = HZ / 10;
+			break;
 		}
 		ksrv_conn_accept(srv, sock);
 	}
 	/* More may be waiting: yield to the I/O work, then go on. */
-	queue_work(system_wq, &srv->accept_work);
+	queue_delayed_work(system_wq, &srv->accept_work, again);
 }
 
 int ksrv_listener_start(struct ksrv_server *srv)
@@ -93,7 +96,7 @@ int ksrv_listener_start(struct ksrv_server *srv)
 	struct sock *sk;
 	int err;
 
-	INIT_WORK(&srv->accept_work, ksrv_accept_work);
+	INIT_DELAYED_WORK(&srv->accept_work, ksrv_accept_work);
 	err = sock_create_kern(&init_net, cfg->addr.ss_family, SOCK_STREAM,
 			       IPPROTO_TCP, &sock);
 	if (err) {
@@ -139,7 +142,7 @@ void ksrv_listener_stop(struct ksrv_server *srv)
 	sk->sk_user_data = NULL;
 	write_unlock_bh(&sk->sk_callback_lock);
 
-	cancel_work_sync(&srv->accept_work);
+	cancel_delayed_work_sync(&srv->accept_work);
 	sock_release(srv->lsock);
 	srv->lsock = NULL;
 }

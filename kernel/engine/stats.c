@@ -72,6 +72,13 @@ static int ksrv_stats_show(struct seq_file *m, void *v)
 	active = srv->nconns;
 	spin_unlock(&srv->lock);
 
+	/*
+	 * A gauge summed without a snapshot can come out briefly below zero
+	 * (freed on a CPU already summed after being counted on one not yet);
+	 * show that as 0 rather than as a huge number.
+	 */
+	if ((s64)s.count[KSRV_STAT_MEM] < 0)
+		s.count[KSRV_STAT_MEM] = 0;
 	for (i = 0; i < KSRV_STAT_NR; i++)
 		seq_printf(m, "%s %llu\n", ksrv_stat_names[i], s.count[i]);
 	seq_printf(m, "active %u\n", active);

@@ -12,9 +12,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "addr.h"
+
 struct kt_target {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct addr addr;
 	const char *stats;	/* server counters, e.g. /proc/net/kecho */
 };
 
@@ -33,7 +34,6 @@ struct kt_opts {
 typedef int (*kt_test_fn)(const struct kt_target *t, const struct kt_opts *o);
 
 /* net.c */
-int kt_parse_target(struct kt_target *t, const char *addrport);
 int kt_connect(const struct kt_target *t);
 int kt_connect_nb(const struct kt_target *t);
 void kt_set_buffers(int fd, int bytes);

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (optind >= argc || kt_parse_target(&t, addr)) {
+	if (optind >= argc || addr_parse(&t.addr, addr)) {
 		usage(stderr);
 		return 2;
 	}

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Socket helpers with deadlines, so that no test can hang the suite. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,56 +13,6 @@
 #include <unistd.h>
 
 #include "ktest.h"
-
-int kt_parse_target(struct kt_target *t, const char *s)
-{
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&t->ss;
-	struct sockaddr_in *a4 = (struct sockaddr_in *)&t->ss;
-	char host[128];
-	const char *colon;
-	char *end;
-	long port;
-	size_t hl;
-
-	memset(&t->ss, 0, sizeof(t->ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':')
-			return -1;
-		hl = close - s - 1;
-		if (hl >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, hl);
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return -1;
-		hl = colon - s;
-		if (hl >= sizeof(host))
-			return -1;
-		memcpy(host, s, hl);
-	}
-	host[hl] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno || *end || port < 1 || port > 65535)
-		return -1;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons(port);
-		t->len = sizeof(*a4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons(port);
-		t->len = sizeof(*a6);
-		return 0;
-	}
-	return -1;
-}
 
 long long kt_now_ms(void)
 {
@@ -91,12 +40,12 @@ static int kt_nodelay(int fd)
 /* A non-blocking socket with a connect in progress. */
 int kt_connect_nb(const struct kt_target *t)
 {
-	int fd = socket(t->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int fd = socket(t->addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -1;
 	kt_nodelay(fd);
-	if (connect(fd, (const struct sockaddr *)&t->ss, t->len) &&
+	if (connect(fd, (const struct sockaddr *)&t->addr.ss, t->addr.len) &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return -1;

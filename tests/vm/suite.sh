@@ -152,6 +152,8 @@ for d in blocking kthread; do
 	t "$d: half-close (11)" kt halfclose
 	t "$d: client resets (11)" kt reset
 	t "$d: rmmod under load; reloads (11)" rmmod_under_load design=$d
+	fresh design=$d idle_timeout=2
+	t "$d: idle_timeout closes idle, keeps busy (7)" kt idle -t 2
 done
 # ...and their structural limits are shown, not hidden.
 fresh design=blocking max_active=8
@@ -162,6 +164,26 @@ t_fails "blocking: idle connections beyond max_active starve a new client (4, do
 fresh design=kthread
 t "kthread: 10,000 connections, a thread each (4)" kt many -n 10000
 unload
+
+# The userspace peers pass the same correctness tests.
+for peer in epoll uring; do
+	$peer-echo -a 127.0.0.1:12346 -T 2 2> /tmp/peer.err &
+	pid=$!
+	i=0
+	until grep -q listening /tmp/peer.err || [ $i -gt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	P="ktest -a 127.0.0.1:12346"
+	t "$peer peer: exact echo, 1 B to 1 MiB (1)" $P sizes
+	t "$peer peer: three writes, one read (2)" $P concat
+	t "$peer peer: 16 MiB to a slow reader (3)" $P stream
+	t "$peer peer: 10,000 connections at once (4)" $P many -n 10000
+	t "$peer peer: half-close (5)" $P halfclose
+	t "$peer peer: client resets (5)" $P reset
+	kill $pid
+	wait $pid
+done
 
 stress_cycles "$cycles"
 unload
