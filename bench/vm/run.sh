@@ -56,7 +56,10 @@ start_server() {
 		until grep -q listening /tmp/server.err 2>/dev/null; do
 			sleep 0.1
 			i=$((i + 1))
-			[ $i -gt 100 ] && return 1
+			if [ $i -gt 100 ]; then
+				sed 's/^/# /' /tmp/server.err
+				return 1
+			fi
 		done
 		;;
 	esac

@@ -104,6 +104,20 @@ void ksrv_io_unhook(struct ksrv_conn *conn)
 }
 
 /*
+ * Nothing left to read now, so another recvmsg() would only return
+ * -EAGAIN.  Whatever arrives from here on, data, FIN or RST, calls one of
+ * our callbacks, and they queue the work again: stopping here loses
+ * nothing and saves a recvmsg() per message.  A FIN or an error already
+ * seen must still be read, so those keep the loop going.
+ */
+static bool ksrv_io_drained(struct sock *sk)
+{
+	return skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
+	       !READ_ONCE(sk->sk_err);
+}
+
+/*
  * Receive and hand bytes to the protocol until the socket is empty, the
  * protocol has to wait for TCP, or the budget is spent.  Returns 0 to keep
  * the connection, or a close reason.
@@ -149,6 +163,8 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 			ksrv_conn_queue(conn);
 			break;
 		}
+		if (ksrv_io_drained(conn->sock->sk))
+			break;
 	}
 	if (buf != small)
 		ksrv_scratch_put(slot, buf);
