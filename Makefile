@@ -45,7 +45,7 @@ $(STOCK)/initramfs.cpio.gz: modules tools FORCE
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: all
+check-all: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh host stock
 
 check-host: tools
