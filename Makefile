@@ -20,6 +20,7 @@ help:
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
 	@echo "make bench        the whole benchmark matrix; writes results/ (report.md, plots)"
+	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make checkpatch   kernel coding style of kernel/"
 	@echo "make clean"
@@ -66,6 +67,15 @@ bench: deps
 		$(STOCK)/initramfs.cpio.gz plan=full secs=$(or $(SECS),2)
 	@python3 $(TOP)/bench/report.py $(BUILD)/vm-bench/results.log $(TOP)/results
 
+# perf inside the VM: Debian's perf and its libraries join the initramfs.
+profile: deps
+	@$(TOP)/scripts/deps.sh --profile
+	@$(MAKE) --no-print-directory modules tools
+	@$(TOP)/scripts/perf-root.sh $(BUILD)/perf-root
+	@$(TOP)/vm/mkinitramfs.sh $(BUILD)/profile.cpio.gz $(STOCK) $(BIN) $(BUILD)/perf-root
+	@VM_OUT=$(BUILD)/vm-profile VM_TIMEOUT=600 $(TOP)/vm/run.sh profile \
+		$(BUILD)/profile.cpio.gz $(ARGS)
+
 vm-shell: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	$(TOP)/vm/run.sh shell $(STOCK)/initramfs.cpio.gz $(ARGS)
@@ -79,4 +89,4 @@ clean:
 
 FORCE:
 .PHONY: all help deps modules tools check check-all check-host check-stock \
-	demo bench vm-shell checkpatch clean FORCE
+	demo bench profile vm-shell checkpatch clean FORCE

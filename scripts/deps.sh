@@ -1,15 +1,19 @@
 #!/bin/sh
 # Install from Debian's archive whatever the build, the VM and the reports
 # need and the machine lacks.  Idempotent and quick when all is there.
-#   scripts/deps.sh [--debug]   --debug adds what building a kernel needs
+#   scripts/deps.sh [--debug] [--profile]
+#     --debug    adds what building a kernel needs
+#     --profile  adds perf, for `make profile`
 set -eu
 pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
 qemu-system-x86 busybox-static cpio gzip kmod liburing-dev gnuplot-nox
 python3 procps"
-if [ "${1:-}" = --debug ]; then
-	pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils dwarves
-	rsync git"
-fi
+for arg in "$@"; do
+	case $arg in
+	--debug) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils" ;;
+	--profile) pkgs="$pkgs linux-perf" ;;
+	esac
+done
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

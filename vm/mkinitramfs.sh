@@ -1,10 +1,12 @@
 #!/bin/sh
 # Build the VM's initramfs.
-#   vm/mkinitramfs.sh OUT.cpio.gz MODULE_DIR BIN_DIR
+#   vm/mkinitramfs.sh OUT.cpio.gz MODULE_DIR BIN_DIR [EXTRA_ROOT]
 # MODULE_DIR holds the .ko files, BIN_DIR the static test programs.  The
-# suite's scripts come from tests/ and bench/ of this checkout.
+# suite's scripts come from tests/ and bench/ of this checkout.  The files
+# of EXTRA_ROOT, if given, are added as they are (perf and its libraries,
+# say).
 set -eu
-out=$1 kodir=$2 bindir=$3
+out=$1 kodir=$2 bindir=$3 extra=${4:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -20,5 +22,6 @@ cp "$top"/tests/vm/*.sh "$stage/kecho/tests/"
 if ls "$top"/bench/vm/*.sh >/dev/null 2>&1; then
 	cp "$top"/bench/vm/*.sh "$stage/kecho/bench/"
 fi
+[ -n "$extra" ] && cp -a "$extra"/. "$stage"/
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
 mv "$out.tmp" "$out"
