@@ -8,6 +8,9 @@ KVER ?= $(shell $(TOP)/scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
 KERNEL ?= /boot/vmlinuz-$(KVER)
 STOCK := $(BUILD)/stock
+# The debug kernel (KASAN, lockdep, kmemleak), built once and cached
+# outside the checkout by debug/build-kernel.sh.
+DEBUG := $(BUILD)/debug
 export TOP BUILD BIN KVER KDIR KERNEL
 
 all: modules tools
@@ -18,6 +21,8 @@ help:
 	@echo "make check        install deps, then run every test suite"
 	@echo "make check-host   userspace tests on this machine"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
+	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
+	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
 	@echo "make bench        the whole benchmark matrix; writes results/ (report.md, plots)"
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
@@ -46,14 +51,43 @@ $(STOCK)/initramfs.cpio.gz: modules tools FORCE
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: $(STOCK)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh host stock
+check-all: $(STOCK)/initramfs.cpio.gz $(DEBUG)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh host stock selfcheck debug
 
 check-host: tools
 	@$(TOP)/scripts/check.sh host
 
 check-stock: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh stock
+
+check-debug: deps
+	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh selfcheck debug
+
+# More stress cycles on the debug kernel: CYCLES=N (default 100).
+stress: deps
+	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
+	@CYCLES=$(or $(CYCLES),100) $(TOP)/scripts/check.sh stress
+
+# The debug kernel's build tree; its path is kept in $(DEBUG)/kdir.
+debug-kernel:
+	@$(TOP)/scripts/deps.sh --debug
+	@mkdir -p $(DEBUG)
+	@$(TOP)/debug/build-kernel.sh > $(DEBUG)/kdir.out
+	@tail -n 1 $(DEBUG)/kdir.out > $(DEBUG)/kdir
+	@echo "debug kernel: $$(cat $(DEBUG)/kdir)"
+
+# kecho.ko and the self-check module, built against the debug kernel.
+debug-modules: debug-kernel
+	@mkdir -p $(DEBUG)/src $(DEBUG)/bugs
+	@cp -r $(TOP)/kernel/. $(DEBUG)/src/
+	@cp -r $(TOP)/tests/bugs/. $(DEBUG)/bugs/
+	$(MAKE) -C $(DEBUG)/src KDIR=$$(cat $(DEBUG)/kdir)
+	$(MAKE) -C $(DEBUG)/bugs KDIR=$$(cat $(DEBUG)/kdir)
+	@cp $(DEBUG)/src/*.ko $(DEBUG)/bugs/*.ko $(DEBUG)/
+
+$(DEBUG)/initramfs.cpio.gz: debug-modules tools FORCE
+	@$(TOP)/vm/mkinitramfs.sh $@ $(DEBUG) $(BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
@@ -89,4 +123,5 @@ clean:
 
 FORCE:
 .PHONY: all help deps modules tools check check-all check-host check-stock \
+	check-debug stress debug-kernel debug-modules \
 	demo bench profile vm-shell checkpatch clean FORCE

@@ -1,6 +1,12 @@
 #!/bin/bash
 # Run test suites, show their KTAP lines, and end with the total.
-#   scripts/check.sh SUITE...     SUITE: host | stock
+#   scripts/check.sh SUITE...
+# SUITE: host       the userspace tools, on this machine
+#        stock      the kernel suite on Debian's kernel, in QEMU
+#        selfcheck  the debug kernel catches planted bugs (its own boot)
+#        debug      the kernel suite on the debug kernel, 20 stress cycles,
+#                   kmemleak scans
+#        stress     CYCLES stress cycles on the debug kernel
 # Exits non-zero if any test or any suite as a whole failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +22,19 @@ run_suite() {
 	stock)
 		VM_OUT=$build/vm-stock "$top/vm/run.sh" check \
 			"$build/stock/initramfs.cpio.gz" ;;
+	selfcheck)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-selfcheck \
+		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=300 \
+			"$top/vm/run.sh" selfcheck "$build/debug/initramfs.cpio.gz" ;;
+	debug)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-debug \
+		VM_TIMEOUT=2400 "$top/vm/run.sh" check \
+			"$build/debug/initramfs.cpio.gz" cycles=20 debug=1 ;;
+	stress)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-stress \
+		VM_TIMEOUT=$((600 + ${CYCLES:-100} * 30)) "$top/vm/run.sh" check \
+			"$build/debug/initramfs.cpio.gz" cycles="${CYCLES:-100}" \
+			only=stress debug=1 ;;
 	*)
 		echo "unknown suite $1" >&2; return 2 ;;
 	esac

@@ -9,6 +9,8 @@
 #   VM_OUT      folder for console.log and results.log (default build/vm)
 #   VM_TIMEOUT  seconds before the VM is killed and the run fails (900)
 #   VM_APPEND   more kernel command line
+#   VM_SCAN     the kernel-log check (default vm/scan-log.sh; the debug
+#               kernel's self-check expects its planted reports instead)
 #
 # check and bench fail (exit 1) when the suite fails, when the VM times
 # out, or when the kernel log shows a BUG, WARNING, Oops, lockdep report,
@@ -53,7 +55,7 @@ elif [ -z "$status" ]; then
 elif [ "$status" != 0 ]; then
 	fail=1
 fi
-if ! "$here/scan-log.sh" "$console"; then
+if ! "${VM_SCAN:-$here/scan-log.sh}" "$console"; then
 	echo "# VM: the kernel log reports a problem (above; whole log: $console)"
 	fail=1
 fi
