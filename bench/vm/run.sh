@@ -7,6 +7,9 @@
 #   plan=quick  every server at 10 and 100 connections x 64 B ping-pong
 #   plan=full   the whole matrix (make bench)
 #   secs=N      measured seconds per point (default 2; warm-up 1)
+#   threads=N   client threads (default: as many as vCPUs, 1 for 1 conn)
+#   servers=A,B only these servers (kecho-event[-percpu|-unbound|-highpri],
+#               kecho-blocking, kecho-kthread, epoll, uring)
 #
 # Output, one line each, read by bench/report.py on the host:
 #   BENCH {json}      a kecho-bench result, with "server" added
@@ -18,10 +21,14 @@ cd /kecho || exit 1
 
 plan=demo
 secs=2
+threads=
+only_servers=
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
 	secs=*) secs=${arg#secs=} ;;
+	threads=*) threads=${arg#threads=} ;;
+	servers=*) only_servers=$(echo "${arg#servers=}" | tr ',' ' ') ;;
 	esac
 done
 
@@ -92,9 +99,9 @@ point() {
 	server=$1 conns=$2 len=$3 mode=$4
 	extra=
 	[ "$mode" = pipeline ] && extra="-d 16"
-	threads=2
-	[ "$conns" = 1 ] && threads=1
-	out=$(kecho-bench -a $ADDR -c "$conns" -T $threads -l "$len" -m "$mode" \
+	nt=${threads:-$(nproc)}
+	[ "$conns" -lt "$nt" ] && nt=$conns
+	out=$(kecho-bench -a $ADDR -c "$conns" -T $nt -l "$len" -m "$mode" \
 		$extra -w 1 -t "$secs" --json 2>/tmp/bench.err)
 	rc=$?
 	if [ -z "$out" ]; then
@@ -122,16 +129,10 @@ idlemem() {
 
 # Unload with 10 streaming and 1,000 idle connections.
 rmmod_time() {
-	server=$1
-	rm -f /tmp/ready
-	ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /tmp/load.out 2>&1 &
-	pid=$!
-	while [ ! -e /tmp/ready ] && kill -0 $pid 2>/dev/null; do sleep 0.2; done
-	t0=$(now)
-	rmmod kecho
-	secs_rm=$(awk "BEGIN { print $(now) - $t0 }")
-	wait $pid
-	echo "RMMOD {\"server\": \"$server\", \"seconds\": $secs_rm, \"load_exit\": $?}"
+	rmmod_during ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /dev/null
+	echo "RMMOD {\"server\": \"$1\", \"seconds\": ${rmmod_secs:--1}, \"load_exit\": ${load_rc:-1}}"
+	grep -q '^kecho ' /proc/modules && rmmod kecho
+	settle
 }
 
 info
@@ -162,6 +163,8 @@ full)
 	;;
 esac
 
+[ -n "$only_servers" ] && servers=$only_servers
+echo "INFO threads ${threads:-$(nproc)}"
 for server in $servers; do
 	start_server "$server" || { echo "# cannot start $server"; fails=$((fails + 1)); continue; }
 	echo "# $server"

@@ -94,3 +94,36 @@ done_testing() {
 now() {
 	cut -d' ' -f1 /proc/uptime
 }
+
+# rmmod_during CMD...: run CMD (a load that creates /tmp/ready once it is
+# up) in the background, then time `rmmod kecho` under it, then wait for
+# CMD.  Sets rmmod_secs and load_rc; fails if the load never came up or
+# rmmod failed.
+rmmod_during() {
+	rm -f /tmp/ready
+	"$@" > /tmp/load.out 2>&1 &
+	load_pid=$!
+	i=0
+	while [ ! -e /tmp/ready ]; do
+		sleep 0.2
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 $load_pid 2>/dev/null; then
+			echo "# the load did not start"
+			cat /tmp/load.out
+			kill $load_pid 2>/dev/null
+			return 1
+		fi
+	done
+	t0=$(now)
+	rmmod kecho || return 1
+	rmmod_secs=$(awk "BEGIN { print $(now) - $t0 }")
+	wait $load_pid
+	load_rc=$?
+	cat /tmp/load.out
+	echo "# rmmod took $rmmod_secs s under load"
+}
+
+# Succeeds if rmmod_during's unload took under $1 seconds.
+rmmod_within() {
+	awk "BEGIN { exit !($rmmod_secs < $1) }"
+}

@@ -9,27 +9,8 @@ stress_configs="design=event design=blocking wq=unbound design=kthread
 wq=highpri design=event,wq=unbound"
 
 stress_one() {
-	rm -f /tmp/ready
-	ktest mixed -t 2 -c 10 -i 200 -R /tmp/ready > /tmp/mixed.out 2>&1 &
-	pid=$!
-	i=0
-	while [ ! -e /tmp/ready ]; do
-		sleep 0.2
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 $pid 2>/dev/null; then
-			cat /tmp/mixed.out
-			kill $pid 2>/dev/null
-			return 1
-		fi
-	done
-	t0=$(now)
-	rmmod kecho || return 1
-	secs=$(awk "BEGIN { print $(now) - $t0 }")
-	wait $pid
-	rc=$?
-	cat /tmp/mixed.out
-	echo "# rmmod took $secs s"
-	[ $rc = 0 ] && awk "BEGIN { exit !($secs < 5) }"
+	rmmod_during ktest mixed -t 2 -c 10 -i 200 -R /tmp/ready || return 1
+	[ $load_rc = 0 ] && rmmod_within 5
 }
 
 stress_cycles() {

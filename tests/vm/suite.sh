@@ -79,29 +79,8 @@ port_in_use() {
 
 # Test 8: rmmod with 10 clients mid-transfer and 1,000 idle.
 rmmod_under_load() {
-	rm -f /tmp/ready
-	ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /tmp/load.out 2>&1 &
-	pid=$!
-	i=0
-	while [ ! -e /tmp/ready ]; do
-		sleep 0.2
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 $pid 2>/dev/null; then
-			echo "# the load did not start"
-			cat /tmp/load.out
-			kill $pid 2>/dev/null
-			return 1
-		fi
-	done
-	t0=$(now)
-	rmmod kecho || return 1
-	secs=$(awk "BEGIN { print $(now) - $t0 }")
-	echo "# rmmod took $secs s under load"
-	wait $pid
-	lrc=$?
-	cat /tmp/load.out
-	[ $lrc = 0 ] || return 1
-	awk "BEGIN { exit !($secs < 5) }" || return 1
+	rmmod_during ktest load -c 10 -i 1000 -t 30 -R /tmp/ready || return 1
+	[ $load_rc = 0 ] && rmmod_within 5 || return 1
 	# it loads again at once on the same port, and serves
 	insmod $KO "$@" && note_module_range && ktest concat
 }
