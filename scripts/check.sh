@@ -13,6 +13,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 mkdir -p "$build"
 log=$build/check.log
+# the stock kernel, as the Makefile picks it
+: "${KERNEL:=/boot/vmlinuz-$("$top/scripts/kver.sh")}"
+export KERNEL
 : > "$log"
 
 run_suite() {
