@@ -27,7 +27,7 @@ help:
 	@echo "make bench        the whole benchmark matrix; writes results/ (report.md, plots)"
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
-	@echo "make checkpatch   kernel coding style of kernel/"
+	@echo "make lint         checkpatch.pl, W=1 and sparse builds, userspace warnings"
 	@echo "make clean"
 
 deps:
@@ -52,7 +52,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: $(STOCK)/initramfs.cpio.gz $(DEBUG)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh host stock selfcheck debug
+	@$(TOP)/scripts/check.sh host lint stock selfcheck debug
 
 check-host: tools
 	@$(TOP)/scripts/check.sh host
@@ -114,9 +114,9 @@ vm-shell: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	$(TOP)/vm/run.sh shell $(STOCK)/initramfs.cpio.gz $(ARGS)
 
-checkpatch:
-	$(KDIR)/scripts/checkpatch.pl --no-tree --strict --terse -f \
-		$(shell find $(TOP)/kernel -name '*.[ch]')
+# checkpatch.pl, W=1 and sparse builds, -Wall -Wextra: as tests.
+lint:
+	@$(TOP)/scripts/check.sh lint
 
 clean:
 	rm -rf $(BUILD)
@@ -124,4 +124,4 @@ clean:
 FORCE:
 .PHONY: all help deps modules tools check check-all check-host check-stock \
 	check-debug stress debug-kernel debug-modules \
-	demo bench profile vm-shell checkpatch clean FORCE
+	demo bench profile vm-shell lint clean FORCE

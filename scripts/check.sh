@@ -2,6 +2,7 @@
 # Run test suites, show their KTAP lines, and end with the total.
 #   scripts/check.sh SUITE...
 # SUITE: host       the userspace tools, on this machine
+#        lint       coding style and warning-free builds
 #        stock      the kernel suite on Debian's kernel, in QEMU
 #        selfcheck  the debug kernel catches planted bugs (its own boot)
 #        debug      the kernel suite on the debug kernel, 20 stress cycles,
@@ -22,6 +23,8 @@ run_suite() {
 	case $1 in
 	host)
 		make -s --no-print-directory -C "$top/tests/host" check ;;
+	lint)
+		"$top/scripts/lint.sh" ;;
 	stock)
 		VM_OUT=$build/vm-stock "$top/vm/run.sh" check \
 			"$build/stock/initramfs.cpio.gz" ;;

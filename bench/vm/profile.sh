@@ -27,8 +27,13 @@ for s in $(echo $servers | tr ',' ' '); do
 	perf record -a -g -e cpu-clock -o /tmp/perf.data -- sleep "$secs" 2>/dev/null
 	wait $pid
 	echo "## $s: $(grep -i 'msgs/s' /tmp/bench.out | head -n 1)"
+	echo "# top symbols, all processes"
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm,sym \
-		--percent-limit 0.7 -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 60
+		--percent-limit 0.7 -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 30
+	echo "# server side: kworkers, kecho threads, userspace servers"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm,sym \
+		--percent-limit 0.15 -g none 2>/dev/null |
+		grep -E 'kworker|kecho-conn|-echo' | head -n 50
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm \
 		-g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
 	rmmod kecho

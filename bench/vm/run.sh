@@ -8,6 +8,10 @@
 #   plan=full   the whole matrix (make bench)
 #   secs=N      measured seconds per point (default 2; warm-up 1)
 #   threads=N   client threads (default: as many as vCPUs, 1 for 1 conn)
+#   rounds=N    how often the headline points are measured (default 3):
+#               round 1 runs the whole plan, server after server; later
+#               rounds run the headline points again, so that drift and
+#               noise show as spread and the report can take the median
 #   servers=A,B only these servers (kecho-event[-percpu|-unbound|-highpri],
 #               kecho-blocking, kecho-kthread, epoll, uring)
 #
@@ -23,12 +27,14 @@ cd /kecho || exit 1
 plan=demo
 secs=2
 threads=
+rounds=3
 only_servers=
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
 	secs=*) secs=${arg#secs=} ;;
 	threads=*) threads=${arg#threads=} ;;
+	rounds=*) rounds=${arg#rounds=} ;;
 	servers=*) only_servers=$(echo "${arg#servers=}" | tr ',' ' ') ;;
 	esac
 done
@@ -115,7 +121,7 @@ point() {
 		sed 's/^/#   /' /tmp/bench.err | head -n 5
 		fails=$((fails + 1))
 	fi
-	echo "BENCH {\"server\": \"$server\", \"exit\": $rc, \"result\": $out}"
+	echo "BENCH {\"server\": \"$server\", \"round\": $round, \"exit\": $rc, \"result\": $out}"
 	settle
 }
 
@@ -141,10 +147,12 @@ case $plan in
 demo)
 	servers="kecho-event kecho-blocking kecho-kthread epoll uring"
 	points="10:64:pingpong"
+	headline=$points
 	;;
 quick)
 	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring"
 	points="10:64:pingpong 100:64:pingpong"
+	headline=$points
 	;;
 full)
 	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring"
@@ -157,6 +165,7 @@ full)
 		done
 	done
 	points="$points 10000:64:pingpong 10000:4096:pingpong"
+	headline="10:64:pingpong 100:64:pingpong"
 	;;
 *)
 	echo "unknown plan $plan"
@@ -171,25 +180,38 @@ echo "INFO threads ${threads:-$(nproc)}"
 # their connections after 10 s.  Points above that are not run.
 blocking_cap=$((256 * $(nproc)))
 
-for server in $servers; do
-	start_server "$server" || { echo "# cannot start $server"; fails=$((fails + 1)); continue; }
-	echo "# $server"
-	for p in $points; do
+# run_server SERVER POINTS: one server through POINTS.
+run_server() {
+	server=$1
+	start_server "$server" || { echo "# cannot start $server"; fails=$((fails + 1)); return; }
+	echo "# $server (round $round)"
+	for p in $2; do
 		set -- $(echo "$p" | tr ':' ' ')
 		if [ "$server" = kecho-blocking ] && [ "$1" -gt $blocking_cap ]; then
-			echo "LIMIT {\"server\": \"$server\", \"conns\": $1, \"length\": $2, \"mode\": \"$3\", \"why\": \"more than max_active x CPUs ($blocking_cap) connections\"}"
+			[ $round = 1 ] && echo "LIMIT {\"server\": \"$server\", \"conns\": $1, \"length\": $2, \"mode\": \"$3\", \"cap\": $blocking_cap}"
 			continue
 		fi
 		point "$server" "$1" "$2" "$3"
 	done
-	if [ "$plan" = full ]; then
+	if [ "$plan" = full ] && [ $round = 1 ]; then
 		idlemem "$server"
 		case $server in
-		kecho-*) rmmod_time "$server"; continue ;;
+		kecho-*) rmmod_time "$server"; return ;;
 		esac
 	fi
 	stop_server "$server"
 	settle
+}
+
+round=1
+for server in $servers; do
+	run_server "$server" "$points"
+done
+while [ $round -lt "$rounds" ]; do
+	round=$((round + 1))
+	for server in $servers; do
+		run_server "$server" "$headline"
+	done
 done
 echo "# bench: $fails failed points"
 [ $fails = 0 ]

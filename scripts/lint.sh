@@ -1,0 +1,103 @@
+#!/bin/bash
+# The code standards as tests (KTAP): kernel coding style, warning-free
+# builds (W=1 for the modules, -Wall -Wextra for userspace), sparse.
+#   scripts/lint.sh
+# Builds happen in a scratch folder, so this never disturbs build/.
+# Environment: KDIR (stock headers), BUILD (for the debug kernel's path).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+kdir=${KDIR:-/lib/modules/$("$top/scripts/kver.sh")/build}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+n=0
+fails=0
+
+result() {	# NAME STATUS
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n $1"
+	else
+		echo "not ok $n $1"
+		fails=$((fails + 1))
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+# Lines of a build log that are compiler or checker complaints.
+complaints() {
+	grep -E 'warning:|error:|: note:' "$1" | grep -v 'Skipping BTF generation'
+}
+
+# build_module NAME SRC KDIR [MAKEARGS]: build SRC against KDIR, W=1.
+build_module() {
+	local name=$1 src=$2 kd=$3
+	shift 3
+	mkdir -p "$scratch/$name"
+	cp -r "$src"/. "$scratch/$name/"
+	make -C "$kd" M="$scratch/$name" W=1 "$@" modules > "$scratch/$name.log" 2>&1
+	local rc=$?
+	if [ $rc != 0 ] || complaints "$scratch/$name.log" > "$scratch/$name.bad"; then
+		sed 's/^/# /' "$scratch/$name.bad" 2>/dev/null | head -n 20
+		[ $rc != 0 ] && tail -n 5 "$scratch/$name.log" | sed 's/^/# /'
+		return 1
+	fi
+}
+
+# checkpatch.pl: Debian's headers package lacks it; the kernel sources we
+# unpack (the debug kernel's, or linux-source-6.1) have it.
+checkpatch=
+debug_kdir=$(cat "$build/debug/kdir" 2>/dev/null)
+for c in "$kdir/scripts/checkpatch.pl" "$debug_kdir/source/scripts/checkpatch.pl" \
+	/var/cache/kecho/debug-kernel/src/*/linux-source-*/scripts/checkpatch.pl; do
+	[ -x "$c" ] && { checkpatch=$c; break; }
+done
+
+echo "KTAP version 1"
+files=$(find "$top/kernel" "$top/tests/bugs" -name '*.[ch]' ! -name '*.mod.c')
+if [ -n "$checkpatch" ]; then
+	# shellcheck disable=SC2086
+	"$checkpatch" --no-tree --strict --terse --show-types -f $files \
+		> "$scratch/checkpatch.log" 2>&1
+	grep -v '^total: 0 errors, 0 warnings, 0 checks' "$scratch/checkpatch.log" |
+		grep . > "$scratch/checkpatch.bad"
+	sed 's/^/# /' "$scratch/checkpatch.bad" | head -n 20
+	[ ! -s "$scratch/checkpatch.bad" ]
+	result "checkpatch.pl --strict: kernel code in kernel style" $?
+else
+	skip "checkpatch.pl --strict" "no kernel source with checkpatch.pl yet (make debug-kernel)"
+fi
+
+build_module stock "$top/kernel" "$kdir"
+result "kecho.ko builds with W=1 against $(basename "$(dirname "$kdir")"), no warning" $?
+
+if command -v sparse > /dev/null; then
+	build_module sparse "$top/kernel" "$kdir" C=2
+	result "kecho.ko is sparse-clean (C=2)" $?
+else
+	skip "sparse" "sparse is not installed"
+fi
+
+if [ -n "$debug_kdir" ] && [ -d "$debug_kdir" ]; then
+	build_module debug "$top/kernel" "$debug_kdir"
+	result "kecho.ko builds with W=1 against the debug kernel, no warning" $?
+	build_module bugs "$top/tests/bugs" "$debug_kdir"
+	result "kecho_bugs.ko builds with W=1 against the debug kernel, no warning" $?
+else
+	skip "W=1 build against the debug kernel" "not built yet (make debug-kernel)"
+fi
+
+make -C "$top/tools" OUT="$scratch/bin" -B > "$scratch/tools.log" 2>&1
+rc=$?
+complaints "$scratch/tools.log" > "$scratch/tools.bad"
+sed 's/^/# /' "$scratch/tools.bad" | head -n 20
+[ $rc = 0 ] && [ ! -s "$scratch/tools.bad" ]
+result "userspace builds with -Wall -Wextra, no warning" $?
+
+echo "1..$n"
+echo "# lint: $((n - fails)) passed, $fails failed"
+[ $fails = 0 ]
