@@ -322,7 +322,7 @@ def main():
                    "msgs/s (p50 / p99 latency)", ""]
             md += table(points, servers, conns, length, mode, limits)
             if any(m["length"] == length and m["mode"] == mode for m in limits):
-                cap = next(m["cap"] for m in limits)
+                cap = next(m.get("cap", "max_active x CPUs") for m in limits)
                 md += ["", f"† not run: the blocking design serves at most "
                        f"{cap} connections at once (max_active × CPUs); the "
                        "rest wait in the workqueue until one closes, and the "
