@@ -99,7 +99,9 @@ bench: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	@VM_OUT=$(BUILD)/vm-bench VM_TIMEOUT=1500 $(TOP)/vm/run.sh bench \
 		$(STOCK)/initramfs.cpio.gz plan=full secs=$(or $(SECS),2)
-	@python3 $(TOP)/bench/report.py $(BUILD)/vm-bench/results.log $(TOP)/results
+	@mkdir -p $(TOP)/results
+	@cp $(BUILD)/vm-bench/results.log $(TOP)/results/raw.log
+	@python3 $(TOP)/bench/report.py $(TOP)/results/raw.log $(TOP)/results
 
 # perf inside the VM: Debian's perf and its libraries join the initramfs.
 profile: deps

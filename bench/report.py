@@ -269,7 +269,7 @@ def plot(points, servers, out_dir, length, mode):
                                    ("p99", 3, "p99 latency (µs)", True)):
         png = f"{what}-{length}B-{mode}.png"
         script = f"""
-set terminal pngcairo size 900,560 font 'DejaVu Sans,10'
+set terminal pngcairo noenhanced size 900,560 font 'DejaVu Sans,10'
 set output '{os.path.join(out_dir, png)}'
 set title '{what} vs connections, {length} B {mode} (QEMU TCG, 2 vCPUs: compare ratios)'
 set xlabel 'connections'
