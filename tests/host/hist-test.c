@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "hist.h"
 
 static struct hist h, h2;
-static int failed;
 
 /* @got must be within @tol (relative) of @want. */
 static void near(const char *what, uint64_t got, double want, double tol)
@@ -20,7 +21,7 @@ static void near(const char *what, uint64_t got, double want, double tol)
 	if (err < -tol || err > tol) {
 		printf("# %s: got %llu, want %.0f (+-%.2f%%)\n", what,
 		       (unsigned long long)got, want, tol * 100);
-		failed = 1;
+		unit_failed = 1;
 	}
 }
 
@@ -29,7 +30,7 @@ static void equal(const char *what, uint64_t got, uint64_t want)
 	if (got != want) {
 		printf("# %s: got %llu, want %llu\n", what,
 		       (unsigned long long)got, (unsigned long long)want);
-		failed = 1;
+		unit_failed = 1;
 	}
 }
 
@@ -133,10 +134,7 @@ static void t_merge(void)
 		      hist_percentile(&all, p));
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct unit_case cases[] = {
 	{ "hist_uniform", t_uniform },
 	{ "hist_single", t_single },
 	{ "hist_empty", t_empty },
@@ -147,20 +145,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	unsigned int i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc < 2)
-			puts(cases[i].name);
-		else if (!strcmp(argv[1], cases[i].name))
-			break;
-	}
-	if (argc < 2)
-		return 0;
-	if (i == sizeof(cases) / sizeof(cases[0])) {
-		printf("# no test case '%s'\n", argv[1]);
-		return 1;
-	}
-	cases[i].fn();
-	return failed;
+	return unit_main(cases, sizeof(cases) / sizeof(cases[0]), argc, argv);
 }

@@ -7,16 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit.h"
+
 #include "proto.h"
 
 #define LEN	300
 
 static uint8_t msg[LEN + 1], bad[LEN + 1];
-static int failed;
 
 static void expect(int cond, const char *fmt, unsigned int a, unsigned int b)
 {
-	if (!cond && failed++ < 5) {
+	if (!cond && unit_failed++ < 5) {
 		printf("# ");
 		printf(fmt, a, b);
 		putchar('\n');
@@ -99,10 +100,7 @@ static void t_identity(void)
 	expect(proto_check(&other, 0, msg, LEN) == 4, "length+1 passes", 0, 0);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct unit_case cases[] = {
 	{ "proto_roundtrip", t_roundtrip },
 	{ "proto_corrupt_any_byte", t_corrupt },
 	{ "proto_drop_dup_any_byte", t_shift },
@@ -111,20 +109,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	unsigned int i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc < 2)
-			puts(cases[i].name);
-		else if (!strcmp(argv[1], cases[i].name))
-			break;
-	}
-	if (argc < 2)
-		return 0;
-	if (i == sizeof(cases) / sizeof(cases[0])) {
-		printf("# no test case '%s'\n", argv[1]);
-		return 1;
-	}
-	cases[i].fn();
-	return !!failed;
+	return unit_main(cases, sizeof(cases) / sizeof(cases[0]), argc, argv);
 }
