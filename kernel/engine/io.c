@@ -155,8 +155,8 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 			break;
 		}
 		ret = srv->proto->on_data(conn, buf, n);
-		/* backpressure: wait for sk_write_space */
-		if (conn->out)
+		/* an error, or backpressure: wait for sk_write_space */
+		if (ret || conn->out)
 			break;
 		budget -= n;
 		if (budget <= 0) {
