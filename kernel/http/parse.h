@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * khttpd's HTTP/1.x request parser and the small pure helpers around it.
+ *
+ * This file and parse.c depend on nothing but a few libc-like functions,
+ * so the same source builds into khttpd.ko, into the host unit tests
+ * (tests/host/http-parse-test.c) and into the libFuzzer harness
+ * (tests/fuzz/).  No allocation, no global state, no logging.
+ *
+ * Use:
+ *   1. khttp_head_end() on the bytes received so far, resuming its scan at
+ *      *scan, finds where the request head ends (the empty line);
+ *   2. khttp_parse() parses that head once, into a struct khttp_req whose
+ *      strings point into the caller's buffer;
+ *   3. khttp_decode_path() turns the target into a safe path beneath the
+ *      docroot; the other helpers answer conditionals and ranges.
+ */
+#ifndef KHTTP_PARSE_H
+#define KHTTP_PARSE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint32_t u32;
+#endif
+
+/* Limits the parser enforces; the module fills them from its parameters. */
+struct khttp_limits {
+	u32 max_head;		/* bytes of the whole head, CRLFCRLF included */
+	u32 max_target;		/* bytes of the request target: 414 beyond */
+	u32 max_headers;	/* header fields: 431 beyond */
+};
+
+enum khttp_method {
+	KHTTP_GET,
+	KHTTP_HEAD,
+	KHTTP_OTHER,		/* a valid token we do not serve: 405 */
+};
+
+/* A parsed request head.  Every string points into the parsed buffer. */
+struct khttp_str {
+	const char *p;
+	u32 len;		/* 0 with p == NULL: absent */
+};
+
+struct khttp_req {
+	enum khttp_method method;
+	struct khttp_str method_name;
+	struct khttp_str target;	/* raw, as sent: "/a%20b?x=1" */
+	int minor;			/* 0 or 1: HTTP/1.0 or HTTP/1.1 */
+	bool keep_alive;		/* by version and Connection */
+	bool has_host;
+	bool has_content_length;
+	bool has_transfer_encoding;
+	u64 content_length;
+	u32 nheaders;
+	struct khttp_str if_none_match;
+	struct khttp_str if_modified_since;
+	struct khttp_str range;
+	struct khttp_str if_range;
+};
+
+/*
+ * Find the end of a request head in buf[0..len).  *scan is where the
+ * previous call stopped (start with 0); the scan resumes there, so feeding
+ * a head one byte at a time costs O(length) in all.
+ * Returns the head's length (through the empty line) when complete, 0 if
+ * more bytes are needed, or -431 when max_head bytes hold no end, -400 for
+ * a NUL or bare CR where none may be.  Leading empty lines before a
+ * request line (RFC 9112 2.2) are allowed and counted in the head.
+ */
+long khttp_head_end(const char *buf, size_t len, size_t *scan,
+		    const struct khttp_limits *lim);
+
+/*
+ * Parse a complete head of @len bytes (as returned by khttp_head_end()).
+ * Returns 0 and fills @req, or a negative HTTP status:
+ *   -400 malformed request line or field, obs-fold, field name with
+ *        whitespace before the colon, HTTP/1.1 without exactly one Host,
+ *        Content-Length with Transfer-Encoding, a bad, duplicate or
+ *        conflicting Content-Length;
+ *   -414 target longer than max_target;
+ *   -431 more than max_headers fields;
+ *   -501 Transfer-Encoding on a request (we take no chunked bodies);
+ *   -505 a version other than HTTP/1.0 or HTTP/1.1.
+ * @req->minor and @req->keep_alive are filled as far as the request line
+ * could be read even on error, so the error response can use them.
+ */
+int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
+		const struct khttp_limits *lim);
+
+/*
+ * Percent-decode an origin-form target's path (up to '?') into @out, a
+ * NUL-terminated path relative to the docroot with no leading '/'
+ * ("" for the root).  Refuses (returns -400) anything that could name a
+ * file outside the docroot or confuse a lookup: no leading '/', a '%'
+ * not followed by two hex digits, a decoded NUL, control character or
+ * DEL, a "." or ".." segment in any spelling, a backslash, an empty
+ * segment ("a//b").  Returns -414 if the result does not fit in @outsz.
+ * On success returns the decoded length; *dir is set when the path
+ * ended with '/'.
+ */
+long khttp_decode_path(const struct khttp_str *target, char *out,
+		       size_t outsz, bool *dir);
+
+/*
+ * A Range header against a file of @size bytes.  Only one "bytes=" range
+ * is served.  Returns 0 with [*first, *last] (inclusive) set, 1 if the
+ * header is to be ignored (not "bytes=", several ranges, malformed: the
+ * whole file is sent with 200), or -416 if it cannot be satisfied.
+ */
+int khttp_range(const struct khttp_str *range, u64 size, u64 *first,
+		u64 *last);
+
+/*
+ * HTTP dates (RFC 9110 5.6.7).  khttp_date_format() writes the 29-byte
+ * IMF-fixdate for @t (seconds since the epoch) plus a NUL into @out.
+ * khttp_date_parse() reads IMF-fixdate, RFC 850 and asctime forms;
+ * returns 0 and sets *t, or -1.
+ */
+#define KHTTP_DATE_LEN 29
+void khttp_date_format(s64 t, char out[KHTTP_DATE_LEN + 1]);
+int khttp_date_parse(const struct khttp_str *s, s64 *t);
+
+/*
+ * If-None-Match against our entity tag @etag (with its quotes, strong).
+ * Weak comparison, as RFC 9110 13.1.2 asks for GET and HEAD; "*" matches.
+ */
+bool khttp_etag_match(const struct khttp_str *inm, const char *etag,
+		      size_t etag_len);
+
+/* Content-Type for a file name, by extension; application/octet-stream
+ * when unknown.
+ */
+const char *khttp_mime_type(const char *name, size_t len);
+
+/*
+ * HTML-escape @in (& < > " ') into @out of @outsz bytes, NUL-terminated.
+ * Returns the escaped length, or -1 if it does not fit.
+ */
+long khttp_html_escape(const char *in, size_t len, char *out, size_t outsz);
+
+/* Reason phrase for a status code ("Not Found"); "Unknown" otherwise. */
+const char *khttp_reason(int status);
+
+#endif /* KHTTP_PARSE_H */
