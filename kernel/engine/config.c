@@ -4,16 +4,16 @@
  * log line that names the parameter, the value and what is allowed, and
  * makes the module fail to load with -EINVAL.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <net/tcp.h>
 
-#include "ksrv.h"
+#include "internal.h"
 
 static const char *const design_names[] = {
 	[KSRV_DESIGN_EVENT] = "event",
@@ -31,16 +31,24 @@ const char *ksrv_design_name(enum ksrv_design design)
 {
 	return design_names[design];
 }
+KSRV_EXPORT(ksrv_design_name);
 
 const char *ksrv_wq_name(enum ksrv_wq_flavour wq)
 {
 	return wq_names[wq];
 }
+KSRV_EXPORT(ksrv_wq_name);
 
 /* Longest idle_timeout, so that seconds * HZ cannot overflow. */
 #define KSRV_IDLE_MAX	(7 * 24 * 3600)
+/* TCP_KEEPIDLE's own limit */
+#define KSRV_KEEPALIVE_MAX	MAX_TCP_KEEPIDLE
 
-static int parse_addr(struct ksrv_config *cfg, const char *s, int port)
+#define cfg_err(p, fmt, ...) \
+	pr_err("%s: invalid " fmt, (p)->name, ##__VA_ARGS__)
+
+static int parse_addr_literal(struct ksrv_config *cfg, const char *s,
+			      int port)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cfg->addr;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->addr;
@@ -63,6 +71,22 @@ static int parse_addr(struct ksrv_config *cfg, const char *s, int port)
 	return -EINVAL;
 }
 
+/* An IPv6 literal may come in brackets, as in a URL: "[::1]". */
+static int parse_addr(struct ksrv_config *cfg, const char *s, int port)
+{
+	size_t len = strlen(s);
+	char inner[INET6_ADDRSTRLEN];
+
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		if (len - 2 >= sizeof(inner) || !strchr(s, ':'))
+			return -EINVAL;
+		memcpy(inner, s + 1, len - 2);
+		inner[len - 2] = '\0';
+		return parse_addr_literal(cfg, inner, port);
+	}
+	return parse_addr_literal(cfg, s, port);
+}
+
 static int parse_name(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
@@ -78,30 +102,30 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	int i;
 
 	if (p->port < 1 || p->port > 65535) {
-		pr_err("invalid port=%d: must be 1..65535\n", p->port);
+		cfg_err(p, "port=%d: must be 1..65535\n", p->port);
 		return -EINVAL;
 	}
 	if (!p->addr || parse_addr(cfg, p->addr, p->port)) {
-		pr_err("invalid addr=%.64s: not an IPv4 or IPv6 address literal\n",
+		cfg_err(p, "addr=%.64s: not an IPv4 or IPv6 address literal\n",
 		       p->addr ? p->addr : "(null)");
 		return -EINVAL;
 	}
 	if (p->backlog < 1) {
-		pr_err("invalid backlog=%d: must be at least 1\n", p->backlog);
+		cfg_err(p, "backlog=%d: must be at least 1\n", p->backlog);
 		return -EINVAL;
 	}
 	if (p->max_conns < 0) {
-		pr_err("invalid max_conns=%d: must be 0 (no limit) or more\n",
+		cfg_err(p, "max_conns=%d: must be 0 (no limit) or more\n",
 		       p->max_conns);
 		return -EINVAL;
 	}
 	if (p->idle_timeout < 0 || p->idle_timeout > KSRV_IDLE_MAX) {
-		pr_err("invalid idle_timeout=%d: must be 0 (off) to %d seconds\n",
+		cfg_err(p, "idle_timeout=%d: must be 0 (off) to %d seconds\n",
 		       p->idle_timeout, KSRV_IDLE_MAX);
 		return -EINVAL;
 	}
 	if (p->max_active < 0 || p->max_active > WQ_MAX_ACTIVE) {
-		pr_err("invalid max_active=%d: must be 0 (default) to %d\n",
+		cfg_err(p, "max_active=%d: must be 0 (default) to %d\n",
 		       p->max_active, WQ_MAX_ACTIVE);
 		return -EINVAL;
 	}
@@ -109,7 +133,7 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	i = p->design ? parse_name(design_names, ARRAY_SIZE(design_names),
 				   p->design) : -EINVAL;
 	if (i < 0) {
-		pr_err("invalid design=%.32s: must be event, blocking or kthread\n",
+		cfg_err(p, "design=%.32s: must be event, blocking or kthread\n",
 		       p->design ? p->design : "(null)");
 		return -EINVAL;
 	}
@@ -117,15 +141,30 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 
 	i = p->wq ? parse_name(wq_names, ARRAY_SIZE(wq_names), p->wq) : -EINVAL;
 	if (i < 0) {
-		pr_err("invalid wq=%.32s: must be percpu, unbound or highpri\n",
+		cfg_err(p, "wq=%.32s: must be percpu, unbound or highpri\n",
 		       p->wq ? p->wq : "(null)");
 		return -EINVAL;
 	}
 	cfg->wq = i;
 
+	if (p->send_cap < KSRV_SEND_CAP_MIN ||
+	    p->send_cap > KSRV_SEND_CAP_MAX) {
+		cfg_err(p, "send_cap=%d: must be %d to %d KiB\n", p->send_cap,
+			KSRV_SEND_CAP_MIN, KSRV_SEND_CAP_MAX);
+		return -EINVAL;
+	}
+	if (p->keepalive < 0 || p->keepalive > KSRV_KEEPALIVE_MAX) {
+		cfg_err(p, "keepalive=%d: must be 0 (off) to %d seconds\n",
+			p->keepalive, KSRV_KEEPALIVE_MAX);
+		return -EINVAL;
+	}
+
+	cfg->send_cap = p->send_cap * 1024;
+	cfg->keepalive = p->keepalive;
 	cfg->backlog = p->backlog;
 	cfg->max_conns = p->max_conns;
 	cfg->idle_timeout = p->idle_timeout;
 	cfg->max_active = p->max_active;
 	return 0;
 }
+KSRV_EXPORT(ksrv_config_parse);

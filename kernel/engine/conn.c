@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connections: admission, the registry, references, sending, and the one
- * close path that every design and every reason goes through.
+ * Connections: admission, the registry, references, the calls a protocol
+ * makes on its connection, and the one close path that every design and
+ * every reason goes through.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/jiffies.h>
-#include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "internal.h"
 
@@ -21,9 +21,9 @@ static void ksrv_conn_release(struct kref *ref)
 {
 	struct ksrv_conn *conn = container_of(ref, struct ksrv_conn, ref);
 
+	ksrv_sendq_purge(conn);
 	sock_release(conn->sock);
-	ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, conn->out_len + KSRV_CONN_SIZE);
-	kvfree(conn->out);
+	ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
 	kfree(conn);
 }
 
@@ -41,8 +41,9 @@ void ksrv_conn_put(struct ksrv_conn *conn)
 /*
  * Queue the connection's work, with a reference for that run.  The caller
  * must hold a reference, or the registry lock, or sk_callback_lock with
- * the connection still in sk_user_data.  If the work was already queued,
- * that run holds a reference, so the put below is never the last.
+ * the connection still in sk_user_data, or be its live timer.  If the
+ * work was already queued, that run holds a reference, so the put below
+ * is never the last.
  */
 bool ksrv_conn_queue(struct ksrv_conn *conn)
 {
@@ -100,24 +101,34 @@ static void ksrv_refuse(struct ksrv_server *srv, struct socket *sock)
 	sock_release(sock);
 }
 
-/* Takes ownership of @sock, a freshly accepted socket. */
-void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
+/*
+ * A peer that vanishes without FIN or RST would hold its slot forever;
+ * keepalive probes find it gone.  TCP_USER_TIMEOUT bounds how long sent
+ * data may stay unacknowledged, no shorter than the probes take.
+ */
+static void ksrv_conn_sockopts(struct ksrv_server *srv, struct sock *sk)
+{
+	unsigned int ka = srv->cfg.keepalive;
+	int intvl = max_t(int, ka / 4, 1);
+
+	tcp_sock_set_nodelay(sk);
+	if (!ka)
+		return;
+	sock_set_keepalive(sk);
+	tcp_sock_set_keepidle(sk, ka);
+	tcp_sock_set_keepintvl(sk, intvl);
+	tcp_sock_set_keepcnt(sk, 3);
+	tcp_sock_set_user_timeout(sk, (ka + 3 * intvl) * MSEC_PER_SEC);
+}
+
+static struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
+					 struct socket *sock)
 {
 	struct ksrv_conn *conn;
-	int err;
 
-	if (ksrv_listener_claim(srv, sock)) {
-		pr_warn_ratelimited("accepted socket already claimed, refusing it\n");
-		ksrv_refuse(srv, sock);
-		return;
-	}
-
-	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
-	if (!conn) {
-		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
-		sock_release(sock);
-		return;
-	}
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL | __GFP_NOWARN);
+	if (!conn)
+		return NULL;
 	/* one reference for the registry, one for us while we set it up */
 	kref_init(&conn->ref);
 	kref_get(&conn->ref);
@@ -125,61 +136,109 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 	conn->srv = srv;
 	conn->sock = sock;
 	conn->last_active = jiffies;
-	INIT_WORK(&conn->work, srv->cfg.design == KSRV_DESIGN_EVENT ?
-		  ksrv_io_work : ksrv_legacy_work);
+	INIT_LIST_HEAD(&conn->sendq);
+	ksrv_timers_init(conn);
+	return conn;
+}
 
-	if (!ksrv_registry_add(srv, conn)) {
-		ksrv_stat_sub(srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
-		kfree(conn);
+static void ksrv_conn_free_unused(struct ksrv_conn *conn)
+{
+	ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
+	kfree(conn);
+}
+
+/* Takes ownership of @sock, a freshly accepted socket. */
+void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
+{
+	struct ksrv_conn *conn;
+	int err;
+
+	if (ksrv_listener_claim(srv, sock)) {
+		ksrv_warn(srv, "accepted socket already claimed, refusing it\n");
 		ksrv_refuse(srv, sock);
 		return;
 	}
-	ksrv_stat_inc(srv, KSRV_STAT_ACCEPTED);
-	tcp_sock_set_nodelay(sock->sk);
-
-	if (srv->cfg.design == KSRV_DESIGN_EVENT) {
-		err = ksrv_io_hook(conn);
-		/* bytes may have arrived before the callbacks were ours */
-		if (!err)
-			ksrv_conn_queue(conn);
-	} else {
-		err = ksrv_legacy_start(conn);
+	conn = ksrv_conn_alloc(srv, sock);
+	if (!conn) {
+		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
+		ksrv_refuse(srv, sock);
+		return;
 	}
+	if (!ksrv_registry_add(srv, conn)) {
+		ksrv_conn_free_unused(conn);
+		ksrv_refuse(srv, sock);
+		return;
+	}
+	if (srv->proto->on_open) {
+		err = srv->proto->on_open(conn);
+		if (err) {
+			ksrv_registry_del(srv, conn);
+			ksrv_conn_free_unused(conn);
+			ksrv_refuse(srv, sock);
+			return;
+		}
+	}
+	set_bit(KSRV_CONN_OPENED, &conn->flags);
+	ksrv_stat_inc(srv, KSRV_STAT_ACCEPTED);
+	ksrv_conn_sockopts(srv, sock->sk);
+	ksrv_timers_start(conn);
+
+	err = srv->ops->start(conn);
 	if (err)
 		ksrv_conn_close(conn, err);
 	ksrv_conn_put(conn);
 }
 
 /*
+ * Output was owed to the peer that it will not get: the queue, or a
+ * protocol that still wanted to write.  The peer must not mistake the end
+ * for completion, so the close resets instead of sending FIN.
+ */
+static bool ksrv_conn_truncated(struct ksrv_conn *conn, int reason)
+{
+	return reason < 0 || reason == KSRV_CLOSE_ABORT || conn->queued ||
+	       test_bit(KSRV_CONN_WANT_WRITE, &conn->flags);
+}
+
+/*
  * The single way out for a connection.  Runs in the connection's own
- * context (its work or its kthread), or on a connection that never got
- * one.  After it, no callback can reach the connection, and the registry
- * no longer holds it; the socket goes with the last reference.
+ * context, or on a connection that never got one.  After it, no callback
+ * or timer can reach the connection, the protocol has had its on_close,
+ * and the registry no longer holds it; the socket goes with the last
+ * reference.
  */
 void ksrv_conn_close(struct ksrv_conn *conn, int reason)
 {
 	struct ksrv_server *srv = conn->srv;
+	struct sock *sk = conn->sock->sk;
 
 	if (test_and_set_bit(KSRV_CONN_CLOSED, &conn->flags))
 		return;
-	if (srv->cfg.design == KSRV_DESIGN_EVENT)
-		ksrv_io_unhook(conn);
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
-	if (reason < 0 && reason != -ECONNRESET && reason != -EPIPE &&
-	    reason != -ETIMEDOUT)
-		pr_err_ratelimited("connection closed on error %d\n", reason);
+	srv->ops->stop(conn);
+	ksrv_timers_shutdown(conn);
+	/* an EPIPE because we shut the socket down is not the peer's doing */
+	if (test_bit(KSRV_CONN_KILL, &conn->flags) &&
+	    (reason < 0 || reason == KSRV_CLOSE_DONE))
+		reason = KSRV_CLOSE_KILLED;
+
+	if (ksrv_conn_truncated(conn, reason)) {
+		/* linger 0: sock_release() then resets at once */
+		sock_no_linger(sk);
+		ksrv_sendq_purge(conn);
+		if (reason == KSRV_CLOSE_ABORT || reason == KSRV_CLOSE_KILLED ||
+		    reason == KSRV_CLOSE_IDLE)
+			ksrv_stat_inc(srv, KSRV_STAT_ABORTS);
+	} else {
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	}
+	if (reason < 0 && !ksrv_peer_error(reason))
+		ksrv_err_rl(srv, "connection closed on error %d\n", reason);
+	if (test_bit(KSRV_CONN_OPENED, &conn->flags) && srv->proto->on_close)
+		srv->proto->on_close(conn, reason);
+	conn->priv = NULL;
 	ksrv_stats_count_close(srv, reason);
 	ksrv_registry_del(srv, conn);
 	ksrv_conn_put(conn);
-}
-
-static int ksrv_sock_send(struct socket *sock, const void *buf, size_t len,
-			  int flags)
-{
-	struct kvec vec = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
-
-	return kernel_sendmsg(sock, &msg, &vec, 1, len);
 }
 
 int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags)
@@ -196,90 +255,80 @@ int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags)
 	return n;
 }
 
-/* Historical designs: block until TCP has taken everything. */
-static int ksrv_conn_send_all(struct ksrv_conn *conn, const u8 *buf,
-			      size_t len)
-{
-	while (len) {
-		int n = ksrv_sock_send(conn->sock, buf, len, 0);
-
-		if (n < 0)
-			return n;
-		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Keep what TCP could not take, after what is already kept. */
-static int ksrv_conn_keep(struct ksrv_conn *conn, const u8 *buf, size_t len)
-{
-	size_t kept = conn->out_len - conn->out_off;
-	u8 *out;
-
-	if (kept + len > U32_MAX)
-		return -ENOBUFS;
-	out = kvmalloc(kept + len, GFP_KERNEL);
-	if (!out)
-		return -ENOMEM;
-	if (kept)
-		memcpy(out, conn->out + conn->out_off, kept);
-	memcpy(out + kept, buf, len);
-	ksrv_stat_add(conn->srv, KSRV_STAT_MEM, kept + len - conn->out_len);
-	kvfree(conn->out);
-	conn->out = out;
-	conn->out_len = kept + len;
-	conn->out_off = 0;
-	return 0;
-}
-
-int ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len)
-{
-	int n;
-
-	if (conn->srv->cfg.design != KSRV_DESIGN_EVENT)
-		return ksrv_conn_send_all(conn, buf, len);
-	if (conn->out)
-		return ksrv_conn_keep(conn, buf, len);
-
-	n = ksrv_sock_send(conn->sock, buf, len, MSG_DONTWAIT);
-	if (n == -EAGAIN)
-		n = 0;
-	if (n < 0)
-		return n;
-	ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
-	if (n < len)
-		return ksrv_conn_keep(conn, (const u8 *)buf + n, len - n);
-	return 0;
-}
-
 /*
- * Send what was kept.  Returns 0 when nothing is left, -EAGAIN when TCP
- * is full again (sk_write_space will queue the work), or an error.
+ * What a protocol callback returned, and what it asked for meanwhile.
+ * Returns 0 to go on, or the reason to close now.
  */
-int ksrv_conn_flush(struct ksrv_conn *conn)
+int ksrv_conn_verdict(struct ksrv_conn *conn, int ret)
 {
-	while (conn->out) {
-		u32 left = conn->out_len - conn->out_off;
-		int n;
-
-		n = ksrv_sock_send(conn->sock, conn->out + conn->out_off, left,
-				   MSG_DONTWAIT);
-		if (n < 0)
-			return n;
-		if (!n)		/* not seen from TCP, but never spin on it */
-			return -EAGAIN;
-		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
-		WRITE_ONCE(conn->last_active, jiffies);
-		conn->out_off += n;
-		if (n == left) {
-			ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, conn->out_len);
-			kvfree(conn->out);
-			conn->out = NULL;
-			conn->out_len = 0;
-			conn->out_off = 0;
-		}
-	}
+	if (ret < 0)
+		return ret;
+	if (test_bit(KSRV_CONN_ABORT, &conn->flags))
+		return KSRV_CLOSE_ABORT;
+	if (ret == KSRV_WANT_WRITE)
+		set_bit(KSRV_CONN_WANT_WRITE, &conn->flags);
+	else if (WARN_ONCE(ret != KSRV_CONTINUE, "%s: bad verdict %d\n",
+			   conn->srv->proto->name, ret))
+		return -EINVAL;
 	return 0;
 }
+
+struct ksrv_server *ksrv_conn_server(const struct ksrv_conn *conn)
+{
+	return conn->srv;
+}
+KSRV_EXPORT(ksrv_conn_server);
+
+void *ksrv_conn_priv(const struct ksrv_conn *conn)
+{
+	return conn->priv;
+}
+KSRV_EXPORT(ksrv_conn_priv);
+
+void ksrv_conn_set_priv(struct ksrv_conn *conn, void *priv)
+{
+	conn->priv = priv;
+}
+KSRV_EXPORT(ksrv_conn_set_priv);
+
+int ksrv_conn_peer(struct ksrv_conn *conn, struct sockaddr_storage *addr)
+{
+	int n = kernel_getpeername(conn->sock, (struct sockaddr *)addr);
+
+	return n < 0 ? n : 0;
+}
+KSRV_EXPORT(ksrv_conn_peer);
+
+long ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len,
+		    unsigned int flags)
+{
+	return conn->srv->ops->send(conn, buf, len, flags);
+}
+KSRV_EXPORT(ksrv_conn_send);
+
+long ksrv_conn_send_page(struct ksrv_conn *conn, struct page *page,
+			 size_t off, size_t len, unsigned int flags)
+{
+	if (WARN_ON_ONCE(off >= PAGE_SIZE || len > PAGE_SIZE - off))
+		return -EINVAL;
+	return conn->srv->ops->send_page(conn, page, off, len, flags);
+}
+KSRV_EXPORT(ksrv_conn_send_page);
+
+u32 ksrv_conn_queued(const struct ksrv_conn *conn)
+{
+	return conn->queued;
+}
+KSRV_EXPORT(ksrv_conn_queued);
+
+void ksrv_conn_shutdown(struct ksrv_conn *conn)
+{
+	set_bit(KSRV_CONN_SHUTDOWN, &conn->flags);
+}
+KSRV_EXPORT(ksrv_conn_shutdown);
+
+void ksrv_conn_abort(struct ksrv_conn *conn)
+{
+	set_bit(KSRV_CONN_ABORT, &conn->flags);
+}
+KSRV_EXPORT(ksrv_conn_abort);

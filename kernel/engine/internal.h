@@ -8,26 +8,30 @@
  *   - the registry (srv->conns), from accept until ksrv_conn_close();
  *   - every queued run of conn->work, dropped when that run ends;
  *   - a kthread of the kthread design, for its whole life;
- *   - the unload path, briefly, while it shuts a socket down.
- * The socket is released with the last reference, so holding a reference
- * is enough to call kernel_sock_shutdown() on it.
+ *   - the unload path, briefly, while it kills a connection.
+ * The socket is released with the last reference.
  *
- * A socket callback finds its connection in sk_user_data under
- * sk_callback_lock.  ksrv_conn_close() clears sk_user_data under the write
- * lock before it drops the registry reference, so a callback that found
- * the connection may take a reference.
+ * A socket callback or a timer finds its connection under
+ * sk_callback_lock (callbacks) or through the timer itself (timers, which
+ * ksrv_conn_close() shuts down before it drops the registry reference), so
+ * either may take a reference.
+ *
+ * Everything a protocol callback may touch (the send queue, priv, the
+ * flags it sets) belongs to the connection's own context, which runs one
+ * at a time: the work item, the blocking work or the thread.
  */
 #ifndef KSRV_INTERNAL_H
 #define KSRV_INTERNAL_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/net.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-#include <linux/completion.h>
 
 #include "ksrv.h"
 
@@ -35,10 +39,19 @@
 #define KSRV_SCRATCH_SIZE	(64 * 1024)
 /* Bytes one run of the I/O work may receive before it yields. */
 #define KSRV_IO_BUDGET		(256 * 1024)
+/* on_writable calls one run may make before it yields. */
+#define KSRV_WRITE_BUDGET	64
 /* Connections one run of the accept work may take before it yields. */
 #define KSRV_ACCEPT_BUDGET	64
 /* Per-connection buffer of the historical designs. */
 #define KSRV_LEGACY_BUF_SIZE	(16 * 1024)
+
+#define ksrv_log(level, srv, fmt, ...) \
+	level("%s: " fmt, (srv)->proto->name, ##__VA_ARGS__)
+#define ksrv_info(srv, fmt, ...) ksrv_log(pr_info, srv, fmt, ##__VA_ARGS__)
+#define ksrv_warn(srv, fmt, ...) ksrv_log(pr_warn, srv, fmt, ##__VA_ARGS__)
+#define ksrv_err_rl(srv, fmt, ...) \
+	ksrv_log(pr_err_ratelimited, srv, fmt, ##__VA_ARGS__)
 
 enum ksrv_stat {
 	KSRV_STAT_ACCEPTED,
@@ -47,8 +60,9 @@ enum ksrv_stat {
 	KSRV_STAT_BYTES_IN,
 	KSRV_STAT_BYTES_OUT,
 	KSRV_STAT_ERRORS,	/* our failures: memory, accept, socket */
-	KSRV_STAT_RESETS,	/* the peer reset the connection */
+	KSRV_STAT_RESETS,	/* the peer reset or vanished */
 	KSRV_STAT_TIMEOUTS,	/* closed by idle_timeout */
+	KSRV_STAT_ABORTS,	/* closed by us with RST */
 	KSRV_STAT_MEM,		/* bytes allocated for connections now */
 	KSRV_STAT_NR,
 };
@@ -68,14 +82,40 @@ struct ksrv_scratch {
 	void *buf;
 };
 
+struct ksrv_conn;
+
+/*
+ * What differs between the designs.  Each design is one table (io.c,
+ * legacy.c); nothing else in the engine asks which design runs.
+ */
+struct ksrv_design_ops {
+	/* a new connection is in the registry: serve it */
+	int (*start)(struct ksrv_conn *conn);
+	/* in ksrv_conn_close(): no callback may reach it afterwards */
+	void (*stop)(struct ksrv_conn *conn);
+	/* unload: make the connection's context close it soon */
+	void (*kill)(struct ksrv_conn *conn);
+	long (*send)(struct ksrv_conn *conn, const void *buf, size_t len,
+		     unsigned int flags);
+	long (*send_page)(struct ksrv_conn *conn, struct page *page,
+			  size_t off, size_t len, unsigned int flags);
+	bool timers;	/* ksrv_conn_timer() is available */
+};
+
+extern const struct ksrv_design_ops ksrv_event_ops;
+extern const struct ksrv_design_ops ksrv_blocking_ops;
+extern const struct ksrv_design_ops ksrv_kthread_ops;
+
 struct ksrv_server {
 	const struct ksrv_proto *proto;
+	const struct ksrv_design_ops *ops;
 	struct ksrv_config cfg;
+	void *priv;
+	int backlog;			/* as given to listen() */
 
 	struct socket *lsock;
 	void (*listen_data_ready)(struct sock *sk);	/* the listener's own */
 	struct delayed_work accept_work;
-	struct delayed_work idle_work;
 	struct workqueue_struct *wq;
 
 	spinlock_t lock;		/* protects the four fields below */
@@ -99,6 +139,11 @@ enum ksrv_conn_flag {
 	KSRV_CONN_EXPIRED,	/* idle for longer than idle_timeout */
 	KSRV_CONN_KILL,		/* the server is stopping */
 	KSRV_CONN_CLOSED,	/* ksrv_conn_close() ran */
+	KSRV_CONN_TIMER,	/* the protocol's timer expired */
+	KSRV_CONN_WANT_WRITE,	/* call on_writable when the queue is empty */
+	KSRV_CONN_SHUTDOWN,	/* close with FIN once the queue is empty */
+	KSRV_CONN_ABORT,	/* close with RST now */
+	KSRV_CONN_OPENED,	/* on_open succeeded: on_close is owed */
 };
 
 struct ksrv_conn {
@@ -109,23 +154,17 @@ struct ksrv_conn {
 	struct work_struct work;
 	unsigned long flags;
 	unsigned long last_active;	/* jiffies */
+	void *priv;			/* the protocol's */
 
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
 
-	/* bytes the protocol sent that TCP has not taken yet */
-	u8 *out;
-	u32 out_len;
-	u32 out_off;
-};
+	struct list_head sendq;		/* struct ksrv_chunk, oldest first */
+	u32 queued;			/* bytes in sendq */
 
-/* Why a connection ends; anything negative is an errno. */
-enum ksrv_close_reason {
-	KSRV_CLOSE_DONE = 1,	/* peer closed and everything was sent */
-	KSRV_CLOSE_KILLED,	/* server stopping */
-	KSRV_CLOSE_IDLE,	/* idle_timeout */
-	KSRV_CLOSE_REFUSED,	/* over max_conns or already claimed */
+	struct timer_list timer;	/* the protocol's */
+	struct timer_list idle;		/* idle_timeout */
 };
 
 /* conn.c */
@@ -134,17 +173,24 @@ void ksrv_conn_close(struct ksrv_conn *conn, int reason);
 void ksrv_conn_get(struct ksrv_conn *conn);
 void ksrv_conn_put(struct ksrv_conn *conn);
 bool ksrv_conn_queue(struct ksrv_conn *conn);
-int ksrv_conn_flush(struct ksrv_conn *conn);
 int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags);
+int ksrv_conn_verdict(struct ksrv_conn *conn, int ret);
 
-/* io.c: the event design */
-int ksrv_io_hook(struct ksrv_conn *conn);
-void ksrv_io_unhook(struct ksrv_conn *conn);
-void ksrv_io_work(struct work_struct *work);
+/* sendq.c: what TCP has not taken yet */
+int ksrv_sendq_add(struct ksrv_conn *conn, const void *buf, size_t len,
+		   unsigned int flags);
+int ksrv_sendq_add_page(struct ksrv_conn *conn, struct page *page,
+			size_t off, size_t len, unsigned int flags);
+int ksrv_sendq_flush(struct ksrv_conn *conn);
+void ksrv_sendq_purge(struct ksrv_conn *conn);
+int ksrv_sock_send(struct socket *sock, const void *buf, size_t len,
+		   int flags);
+int ksrv_msg_flags(unsigned int flags);
 
-/* legacy.c: the historical designs */
-int ksrv_legacy_start(struct ksrv_conn *conn);
-void ksrv_legacy_work(struct work_struct *work);
+/* timer.c */
+void ksrv_timers_init(struct ksrv_conn *conn);
+void ksrv_timers_start(struct ksrv_conn *conn);
+void ksrv_timers_shutdown(struct ksrv_conn *conn);
 
 /* scratch.c */
 int ksrv_scratch_init(struct ksrv_server *srv);
@@ -157,14 +203,11 @@ int ksrv_stats_init(struct ksrv_server *srv);
 void ksrv_stats_free(struct ksrv_server *srv);
 void ksrv_stats_sum(struct ksrv_server *srv, struct ksrv_stats *sum);
 void ksrv_stats_count_close(struct ksrv_server *srv, int reason);
+bool ksrv_peer_error(int err);
 
 /* listener.c */
 int ksrv_listener_start(struct ksrv_server *srv);
 void ksrv_listener_stop(struct ksrv_server *srv);
 int ksrv_listener_claim(struct ksrv_server *srv, struct socket *sock);
-
-/* idle.c */
-void ksrv_idle_start(struct ksrv_server *srv);
-void ksrv_idle_stop(struct ksrv_server *srv);
 
 #endif /* KSRV_INTERNAL_H */

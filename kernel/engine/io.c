@@ -10,12 +10,14 @@
  * concurrently with itself, so a connection needs no lock of its own.
  *
  * Backpressure: when TCP cannot take all the protocol sends, the rest is
- * kept and the work stops receiving.  sk_write_space queues it again when
- * TCP has room.  The peer's unread bytes stay in the kernel's receive
- * queue, whose window then closes, so the peer is slowed down and our own
- * memory stays at most one receive buffer's worth per connection.
+ * queued (sendq.c) and the work stops receiving.  sk_write_space queues it
+ * again when TCP has room; once the queue is empty, a protocol that asked
+ * for it gets on_writable to produce more.  The peer's unread bytes stay
+ * in the kernel's receive queue, whose window then closes, so the peer is
+ * slowed down and our own memory stays within send_cap per connection.
  */
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <net/sock.h>
 
 #include "internal.h"
@@ -77,7 +79,7 @@ static void ksrv_io_restore(struct ksrv_conn *conn, struct sock *sk)
  * unhook, so one of the two sees the other) or if sk_user_data is not ours
  * to claim.
  */
-int ksrv_io_hook(struct ksrv_conn *conn)
+static int ksrv_io_hook(struct ksrv_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 	int err = 0;
@@ -93,7 +95,7 @@ int ksrv_io_hook(struct ksrv_conn *conn)
 	return err;
 }
 
-void ksrv_io_unhook(struct ksrv_conn *conn)
+static void ksrv_io_unhook(struct ksrv_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 
@@ -117,10 +119,24 @@ static bool ksrv_io_drained(struct sock *sk)
 	       !READ_ONCE(sk->sk_err);
 }
 
+/* The protocol has output to finish before it reads again. */
+static bool ksrv_io_busy(struct ksrv_conn *conn)
+{
+	return conn->queued || test_bit(KSRV_CONN_WANT_WRITE, &conn->flags) ||
+	       test_bit(KSRV_CONN_SHUTDOWN, &conn->flags);
+}
+
+static size_t ksrv_io_room(struct ksrv_conn *conn, size_t size)
+{
+	const struct ksrv_proto *proto = conn->srv->proto;
+
+	return proto->rx_room ? min(size, proto->rx_room(conn)) : size;
+}
+
 /*
  * Receive and hand bytes to the protocol until the socket is empty, the
- * protocol has to wait for TCP, or the budget is spent.  Returns 0 to keep
- * the connection, or a close reason.
+ * protocol is busy writing or full, or the budget is spent.  Returns 0,
+ * or a reason to close.
  */
 static int ksrv_io_receive(struct ksrv_conn *conn)
 {
@@ -140,8 +156,12 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 		size = sizeof(small);
 	}
 	while (!ret) {
-		int n = ksrv_conn_recv(conn, buf, size, MSG_DONTWAIT);
+		size_t room = ksrv_io_room(conn, size);
+		int n;
 
+		if (!room)
+			break;
+		n = ksrv_conn_recv(conn, buf, room, MSG_DONTWAIT);
 		if (n == -EAGAIN)
 			break;
 		if (n < 0) {
@@ -150,13 +170,10 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 		}
 		if (n == 0) {
 			set_bit(KSRV_CONN_RX_EOF, &conn->flags);
-			if (!conn->out)
-				ret = KSRV_CLOSE_DONE;
 			break;
 		}
-		ret = srv->proto->on_data(conn, buf, n);
-		/* an error, or backpressure: wait for sk_write_space */
-		if (ret || conn->out)
+		ret = ksrv_conn_verdict(conn, srv->proto->on_data(conn, buf, n));
+		if (ret || ksrv_io_busy(conn))
 			break;
 		budget -= n;
 		if (budget <= 0) {
@@ -171,26 +188,59 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 	return ret;
 }
 
+/* Returns 0 to keep the connection, or the reason to close it. */
 static int ksrv_io_run(struct ksrv_conn *conn)
 {
-	int err;
+	const struct ksrv_proto *proto = conn->srv->proto;
+	int writes = KSRV_WRITE_BUDGET;
+	int ret;
 
 	if (test_bit(KSRV_CONN_KILL, &conn->flags))
 		return KSRV_CLOSE_KILLED;
 	if (test_bit(KSRV_CONN_EXPIRED, &conn->flags))
 		return KSRV_CLOSE_IDLE;
-
-	err = ksrv_conn_flush(conn);
-	if (err == -EAGAIN)
-		return 0;
-	if (err)
-		return err;
-	if (test_bit(KSRV_CONN_RX_EOF, &conn->flags))
-		return KSRV_CLOSE_DONE;
-	return ksrv_io_receive(conn);
+	if (test_bit(KSRV_CONN_ABORT, &conn->flags))
+		return KSRV_CLOSE_ABORT;
+	if (test_and_clear_bit(KSRV_CONN_TIMER, &conn->flags) &&
+	    proto->on_timeout) {
+		ret = ksrv_conn_verdict(conn, proto->on_timeout(conn));
+		if (ret)
+			return ret;
+	}
+	for (;;) {
+		ret = ksrv_sendq_flush(conn);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret)
+			return ret;
+		if (test_bit(KSRV_CONN_SHUTDOWN, &conn->flags))
+			return KSRV_CLOSE_DONE;
+		if (test_and_clear_bit(KSRV_CONN_WANT_WRITE, &conn->flags)) {
+			if (!writes--) {
+				/* let other connections run, then go on */
+				set_bit(KSRV_CONN_WANT_WRITE, &conn->flags);
+				ksrv_conn_queue(conn);
+				return 0;
+			}
+			ret = ksrv_conn_verdict(conn, proto->on_writable ?
+						proto->on_writable(conn) :
+						KSRV_CONTINUE);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (test_bit(KSRV_CONN_RX_EOF, &conn->flags))
+			return KSRV_CLOSE_DONE;
+		ret = ksrv_io_receive(conn);
+		if (ret)
+			return ret;
+		if (!ksrv_io_busy(conn) &&
+		    !test_bit(KSRV_CONN_RX_EOF, &conn->flags))
+			return 0;
+	}
 }
 
-void ksrv_io_work(struct work_struct *work)
+static void ksrv_io_work(struct work_struct *work)
 {
 	struct ksrv_conn *conn = container_of(work, struct ksrv_conn, work);
 
@@ -203,3 +253,111 @@ void ksrv_io_work(struct work_struct *work)
 	/* the reference taken when this run was queued */
 	ksrv_conn_put(conn);
 }
+
+static int ksrv_io_start(struct ksrv_conn *conn)
+{
+	int err;
+
+	INIT_WORK(&conn->work, ksrv_io_work);
+	err = ksrv_io_hook(conn);
+	/* bytes may have arrived before the callbacks were ours */
+	if (!err)
+		ksrv_conn_queue(conn);
+	return err;
+}
+
+static void ksrv_io_kill(struct ksrv_conn *conn)
+{
+	set_bit(KSRV_CONN_KILL, &conn->flags);
+	ksrv_conn_queue(conn);
+}
+
+/* Bytes to send: from a buffer, or from a page without a copy. */
+struct ksrv_io_src {
+	const u8 *buf;
+	struct page *page;
+	size_t off;
+	size_t len;
+	unsigned int flags;
+};
+
+static int ksrv_io_try(struct ksrv_conn *conn, const struct ksrv_io_src *src)
+{
+	int flags = ksrv_msg_flags(src->flags) | MSG_DONTWAIT;
+	int n;
+
+	if (src->page)
+		n = ksrv_compat_sendpage(conn->sock, src->page, src->off,
+					 src->len, flags);
+	else
+		n = ksrv_sock_send(conn->sock, src->buf, src->len, flags);
+	if (n == -EAGAIN)
+		return 0;
+	if (n > 0)
+		ksrv_stat_add(conn->srv, KSRV_STAT_BYTES_OUT, n);
+	return n;
+}
+
+static int ksrv_io_keep(struct ksrv_conn *conn, const struct ksrv_io_src *src,
+			size_t sent)
+{
+	if (src->page)
+		return ksrv_sendq_add_page(conn, src->page, src->off + sent,
+					   src->len - sent, src->flags);
+	return ksrv_sendq_add(conn, src->buf + sent, src->len - sent,
+			      src->flags);
+}
+
+/*
+ * Send at once what TCP takes, queue the rest.  Bytes already queued go
+ * first, so once anything is queued, new bytes only join the queue.
+ */
+static long ksrv_io_push(struct ksrv_conn *conn, const struct ksrv_io_src *src)
+{
+	u32 cap = conn->srv->cfg.send_cap;
+	int n = 0, err;
+
+	if (src->len > cap)
+		return -EMSGSIZE;
+	if (conn->queued) {
+		if (src->len > cap - conn->queued)
+			return -EAGAIN;
+	} else if (src->len) {
+		n = ksrv_io_try(conn, src);
+		if (n < 0)
+			return n;
+	}
+	if (n < src->len) {
+		err = ksrv_io_keep(conn, src, n);
+		if (err)
+			return err;
+	}
+	return cap - conn->queued;
+}
+
+static long ksrv_io_send(struct ksrv_conn *conn, const void *buf, size_t len,
+			 unsigned int flags)
+{
+	struct ksrv_io_src src = { .buf = buf, .len = len, .flags = flags };
+
+	return ksrv_io_push(conn, &src);
+}
+
+static long ksrv_io_send_page(struct ksrv_conn *conn, struct page *page,
+			      size_t off, size_t len, unsigned int flags)
+{
+	struct ksrv_io_src src = {
+		.page = page, .off = off, .len = len, .flags = flags,
+	};
+
+	return ksrv_io_push(conn, &src);
+}
+
+const struct ksrv_design_ops ksrv_event_ops = {
+	.start = ksrv_io_start,
+	.stop = ksrv_io_unhook,
+	.kill = ksrv_io_kill,
+	.send = ksrv_io_send,
+	.send_page = ksrv_io_send_page,
+	.timers = true,
+};

@@ -1,13 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksrv: a protocol-agnostic in-kernel TCP connection engine.
+ * ksrv: a protocol-agnostic in-kernel TCP connection engine (ksrv.ko).
  *
- * A protocol module (echo now, HTTP later) fills a struct ksrv_proto,
- * parses its module parameters with ksrv_config_parse() and calls
- * ksrv_server_start().  The engine owns the listener, the connections,
- * the workqueue, backpressure, limits, counters and teardown; the
- * protocol only sees bytes arriving on a connection and answers with
- * ksrv_conn_send().
+ * A protocol module fills a struct ksrv_proto, parses its parameters with
+ * ksrv_config_parse() and calls ksrv_server_start().  The engine owns the
+ * listener, the connections, the workqueue, the send queue, backpressure,
+ * timers, limits, counters and teardown.  Its symbols are exported in the
+ * KSRV namespace: a protocol module says KSRV_IMPORT() once.
+ *
+ * Context rules.  Every protocol callback of a connection runs in that
+ * connection's own context: its work item (event design) or its thread or
+ * blocking work (historical designs).  They never run concurrently with
+ * each other for one connection, so protocol state needs no lock.  The
+ * ksrv_conn_*() calls below may only be made from those callbacks.
+ *
+ * Memory.  An idle connection costs the engine sizeof(struct ksrv_conn)
+ * (under 256 bytes) beyond its socket; protocol state is the protocol's,
+ * allocated when it wants (ksrv_conn_set_priv()).  Bytes waiting for TCP
+ * are at most cfg.send_cap per connection, so all connections together
+ * hold at most max_conns * send_cap.
  */
 #ifndef KSRV_H
 #define KSRV_H
@@ -15,8 +26,12 @@
 #include <linux/socket.h>
 #include <linux/types.h>
 
+#include "compat.h"
+
 struct ksrv_conn;
 struct ksrv_server;
+struct page;
+struct seq_file;
 
 /* How connections are served.  Only EVENT is the real design; the other
  * two reproduce earlier designs so that they can be measured side by side.
@@ -25,16 +40,19 @@ enum ksrv_design {
 	KSRV_DESIGN_EVENT,	/* socket callbacks queue one I/O work item */
 	KSRV_DESIGN_BLOCKING,	/* one work item blocks per connection */
 	KSRV_DESIGN_KTHREAD,	/* one kthread blocks per connection */
+	KSRV_DESIGN_NR,
 };
 
 enum ksrv_wq_flavour {
 	KSRV_WQ_PERCPU,
 	KSRV_WQ_UNBOUND,
 	KSRV_WQ_HIGHPRI,
+	KSRV_WQ_NR,
 };
 
-/* Module parameters as the operator gave them, before validation. */
+/* The engine's module parameters as the operator gave them. */
 struct ksrv_params {
+	const char *name;	/* the protocol's, for log lines */
 	int port;
 	const char *addr;
 	int backlog;
@@ -43,43 +61,121 @@ struct ksrv_params {
 	const char *design;
 	const char *wq;
 	int max_active;
+	int send_cap;		/* KiB */
+	int keepalive;		/* seconds */
 };
 
 /* Validated configuration. */
 struct ksrv_config {
 	struct sockaddr_storage addr;
 	int addrlen;
-	int backlog;
+	int backlog;			/* as asked; clamped at listen */
 	unsigned int max_conns;		/* 0: unlimited */
 	unsigned int idle_timeout;	/* seconds, 0: off */
 	enum ksrv_design design;
 	enum ksrv_wq_flavour wq;
 	int max_active;			/* 0: the workqueue default */
+	u32 send_cap;			/* bytes queued per connection */
+	unsigned int keepalive;		/* seconds, 0: off */
+};
+
+/* Declares the engine's parameters in a protocol module (see echo/main.c). */
+#define KSRV_SEND_CAP_MIN	64	/* KiB: one receive buffer's worth */
+#define KSRV_SEND_CAP_MAX	65536	/* KiB */
+
+/* What a callback returns, besides a negative errno that aborts. */
+enum ksrv_verdict {
+	KSRV_CONTINUE = 0,	/* go on reading */
+	KSRV_WANT_WRITE = 1,	/* call on_writable once the queue is empty */
+};
+
+/* Why a connection ended (on_close); a negative value is an errno. */
+enum ksrv_close_reason {
+	KSRV_CLOSE_DONE = 1,	/* peer closed or ksrv_conn_shutdown() */
+	KSRV_CLOSE_KILLED,	/* server stopping */
+	KSRV_CLOSE_IDLE,	/* idle_timeout */
+	KSRV_CLOSE_ABORT,	/* ksrv_conn_abort() */
 };
 
 struct ksrv_proto {
-	const char *name;	/* names the workqueue, threads and /proc/net entry */
+	const char *name;	/* log prefix, workqueue, /proc/net/<name> */
 	/*
-	 * Bytes received on @conn.  @buf is only valid during the call: keep
-	 * what must outlive it.  Answer with ksrv_conn_send().  Return 0 to
-	 * go on, or a negative errno to close the connection.
+	 * A connection was accepted; no callback ran for it yet.  Runs in the
+	 * accept work.  A negative errno refuses the connection (closed at
+	 * once, no on_close).  Optional.
+	 */
+	int (*on_open)(struct ksrv_conn *conn);
+	/*
+	 * How many bytes the protocol can take now: the engine reads at most
+	 * that much into on_data, and stops reading at 0 until on_writable or
+	 * on_timeout returns KSRV_CONTINUE.  Optional (no limit).
+	 */
+	size_t (*rx_room)(struct ksrv_conn *conn);
+	/*
+	 * Bytes received.  @buf is only valid during the call.  Return a
+	 * verdict or a negative errno (the connection is then reset).
 	 */
 	int (*on_data)(struct ksrv_conn *conn, const void *buf, size_t len);
+	/* The send queue is empty and the protocol asked for this. */
+	int (*on_writable)(struct ksrv_conn *conn);
+	/* The connection's timer (ksrv_conn_timer()) expired. */
+	int (*on_timeout)(struct ksrv_conn *conn);
+	/* Last call for the connection, exactly once; free its state here. */
+	void (*on_close)(struct ksrv_conn *conn, int reason);
+	/* Extra lines for /proc/net/<name>.  Optional. */
+	void (*show)(struct seq_file *m, struct ksrv_server *srv);
 };
 
 int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p);
 const char *ksrv_design_name(enum ksrv_design design);
 const char *ksrv_wq_name(enum ksrv_wq_flavour wq);
 
+/* @priv is the protocol's, returned by ksrv_server_priv(). */
 struct ksrv_server *ksrv_server_start(const struct ksrv_proto *proto,
-				      const struct ksrv_config *cfg);
+				      const struct ksrv_config *cfg,
+				      void *priv);
 void ksrv_server_stop(struct ksrv_server *srv);
+void *ksrv_server_priv(const struct ksrv_server *srv);
+const struct ksrv_config *ksrv_server_config(const struct ksrv_server *srv);
+
+struct ksrv_server *ksrv_conn_server(const struct ksrv_conn *conn);
+void *ksrv_conn_priv(const struct ksrv_conn *conn);
+void ksrv_conn_set_priv(struct ksrv_conn *conn, void *priv);
+int ksrv_conn_peer(struct ksrv_conn *conn, struct sockaddr_storage *addr);
+
+/* ksrv_conn_send() and ksrv_conn_send_page() flags */
+#define KSRV_SEND_MORE	0x1	/* more follows at once: MSG_MORE */
 
 /*
- * Queue @len bytes for the peer, in order.  Never blocks in the event
- * design: what TCP cannot take now is kept and sent when the socket has
- * room again, and no more is read from the peer meanwhile.
+ * Send @len bytes, in order after everything sent before.  What TCP does
+ * not take now is copied once into the queue, and no more is read from
+ * the peer until the queue is empty.  Returns the room left in the queue
+ * (bytes, possibly 0), -EAGAIN without taking anything if @len does not
+ * fit in the room left, -EMSGSIZE if @len exceeds send_cap, or another
+ * negative errno.  The historical designs block until TCP took it all.
  */
-int ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len);
+long ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len,
+		    unsigned int flags);
+/*
+ * The same for @len bytes of @page at @off, without a copy: TCP, or the
+ * queue, takes its own reference on the page.  For page-cache pages.
+ */
+long ksrv_conn_send_page(struct ksrv_conn *conn, struct page *page,
+			 size_t off, size_t len, unsigned int flags);
+/* Bytes queued and not yet taken by TCP. */
+u32 ksrv_conn_queued(const struct ksrv_conn *conn);
+
+/* Close after the queue is flushed, with FIN (on_close: DONE). */
+void ksrv_conn_shutdown(struct ksrv_conn *conn);
+/* Close now, dropping the queue, with RST (on_close: ABORT). */
+void ksrv_conn_abort(struct ksrv_conn *conn);
+
+/*
+ * The connection's timer: on_timeout runs @msecs from now, in the
+ * connection's context.  Arming again moves it; 0 cancels it.  Not in
+ * the historical designs (-EOPNOTSUPP): they block, and only have
+ * idle_timeout.
+ */
+int ksrv_conn_timer(struct ksrv_conn *conn, unsigned int msecs);
 
 #endif /* KSRV_H */

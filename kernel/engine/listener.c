@@ -12,8 +12,6 @@
  * callback; and ksrv_listener_claim() gives every accepted child its
  * original callback back before anything else is done with it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/net.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -78,7 +76,7 @@ static void ksrv_accept_work(struct work_struct *work)
 			continue;
 		if (err) {
 			ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
-			pr_err_ratelimited("accept failed: %d\n", err);
+			ksrv_err_rl(srv, "accept failed: %d\n", err);
 			/* memory is short, say: retry later, do not spin */
 			again = HZ / 10;
 			break;
@@ -100,7 +98,8 @@ int ksrv_listener_start(struct ksrv_server *srv)
 	err = sock_create_kern(&init_net, cfg->addr.ss_family, SOCK_STREAM,
 			       IPPROTO_TCP, &sock);
 	if (err) {
-		pr_err("cannot create listening socket: %d\n", err);
+		ksrv_log(pr_err, srv, "cannot create listening socket: %d\n",
+			 err);
 		return err;
 	}
 	sk = sock->sk;
@@ -108,7 +107,8 @@ int ksrv_listener_start(struct ksrv_server *srv)
 
 	err = kernel_bind(sock, (struct sockaddr *)&cfg->addr, cfg->addrlen);
 	if (err) {
-		pr_err("cannot bind to %pISpc: %d\n", &cfg->addr, err);
+		ksrv_log(pr_err, srv, "cannot bind to %pISpc: %d\n",
+			 &cfg->addr, err);
 		goto err_release;
 	}
 
@@ -119,9 +119,16 @@ int ksrv_listener_start(struct ksrv_server *srv)
 	write_unlock_bh(&sk->sk_callback_lock);
 	srv->lsock = sock;
 
-	err = kernel_listen(sock, cfg->backlog);
+	/*
+	 * listen(2) caps the backlog at net.core.somaxconn, kernel_listen()
+	 * does not; a huge backlog would defeat SYN-queue overflow handling.
+	 */
+	srv->backlog = min_t(int, cfg->backlog,
+			     READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+	err = kernel_listen(sock, srv->backlog);
 	if (err) {
-		pr_err("cannot listen on %pISpc: %d\n", &cfg->addr, err);
+		ksrv_log(pr_err, srv, "cannot listen on %pISpc: %d\n",
+			 &cfg->addr, err);
 		ksrv_listener_stop(srv);
 		return err;
 	}

@@ -43,6 +43,8 @@ void ksrv_scratch_free(struct ksrv_server *srv)
 {
 	int cpu;
 
+	if (!srv->scratch)
+		return;
 	for_each_possible_cpu(cpu) {
 		struct ksrv_scratch *s = per_cpu_ptr(srv->scratch, cpu);
 
@@ -66,7 +68,9 @@ void *ksrv_scratch_get(struct ksrv_server *srv, struct ksrv_scratch **slot)
 		return s->buf;
 	}
 	*slot = NULL;
-	return kvmalloc(KSRV_SCRATCH_SIZE, GFP_KERNEL);
+	/* never the OOM killer for it: the caller copes without */
+	return kvmalloc(KSRV_SCRATCH_SIZE,
+		       GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
 }
 
 void ksrv_scratch_put(struct ksrv_scratch *slot, void *buf)

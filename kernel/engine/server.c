@@ -5,15 +5,14 @@
  * things able to run:
  *
  *   1. stop accepting      no new connection can appear;
- *   2. stop the idle scan  nothing but the connections queues their work;
- *   3. shut every socket   each connection's own context sees it and
- *      down                closes; wait until the registry is empty;
+ *   2. kill every          each connection's own context sees it and
+ *      connection          closes (FIN if nothing was owed to the peer,
+ *                          RST if something was); wait until the registry
+ *                          is empty, and so every on_close has run;
  *   4. wait for threads    the kthread design's threads have exited;
  *   5. destroy the wq      queued runs drain and drop the last references;
  *   6. free.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -33,8 +32,15 @@ static unsigned int ksrv_wq_flags(enum ksrv_wq_flavour wq)
 	}
 }
 
+static const struct ksrv_design_ops *const ksrv_designs[KSRV_DESIGN_NR] = {
+	[KSRV_DESIGN_EVENT] = &ksrv_event_ops,
+	[KSRV_DESIGN_BLOCKING] = &ksrv_blocking_ops,
+	[KSRV_DESIGN_KTHREAD] = &ksrv_kthread_ops,
+};
+
 struct ksrv_server *ksrv_server_start(const struct ksrv_proto *proto,
-				      const struct ksrv_config *cfg)
+				      const struct ksrv_config *cfg,
+				      void *priv)
 {
 	struct ksrv_server *srv;
 	int err;
@@ -43,7 +49,9 @@ struct ksrv_server *ksrv_server_start(const struct ksrv_proto *proto,
 	if (!srv)
 		return ERR_PTR(-ENOMEM);
 	srv->proto = proto;
+	srv->ops = ksrv_designs[cfg->design];
 	srv->cfg = *cfg;
+	srv->priv = priv;
 	spin_lock_init(&srv->lock);
 	INIT_LIST_HEAD(&srv->conns);
 	INIT_LIST_HEAD(&srv->dying);
@@ -54,11 +62,9 @@ struct ksrv_server *ksrv_server_start(const struct ksrv_proto *proto,
 	err = ksrv_stats_init(srv);
 	if (err)
 		goto err_free;
-	if (cfg->design == KSRV_DESIGN_EVENT) {
-		err = ksrv_scratch_init(srv);
-		if (err)
-			goto err_stats;
-	}
+	err = ksrv_scratch_init(srv);
+	if (err)
+		goto err_stats;
 	srv->wq = alloc_workqueue("%s", ksrv_wq_flags(cfg->wq),
 				  cfg->max_active, proto->name);
 	if (!srv->wq) {
@@ -68,26 +74,26 @@ struct ksrv_server *ksrv_server_start(const struct ksrv_proto *proto,
 	err = ksrv_listener_start(srv);
 	if (err)
 		goto err_wq;
-	ksrv_idle_start(srv);
 
-	pr_info("listening on %pISpc: design=%s wq=%s max_active=%d max_conns=%u idle_timeout=%u\n",
-		&cfg->addr, ksrv_design_name(cfg->design),
-		ksrv_wq_name(cfg->wq),
-		cfg->max_active ? cfg->max_active : WQ_DFL_ACTIVE,
-		cfg->max_conns, cfg->idle_timeout);
+	ksrv_info(srv, "listening on %pISpc: design=%s wq=%s max_active=%d max_conns=%u idle_timeout=%u backlog=%d send_cap=%u keepalive=%u\n",
+		  &cfg->addr, ksrv_design_name(cfg->design),
+		  ksrv_wq_name(cfg->wq),
+		  cfg->max_active ? cfg->max_active : WQ_DFL_ACTIVE,
+		  cfg->max_conns, cfg->idle_timeout, srv->backlog,
+		  cfg->send_cap, cfg->keepalive);
 	return srv;
 
 err_wq:
 	destroy_workqueue(srv->wq);
 err_scratch:
-	if (srv->scratch)
-		ksrv_scratch_free(srv);
+	ksrv_scratch_free(srv);
 err_stats:
 	ksrv_stats_free(srv);
 err_free:
 	kfree(srv);
 	return ERR_PTR(err);
 }
+KSRV_EXPORT(ksrv_server_start);
 
 /* Move one live connection to the dying list, with a reference. */
 static struct ksrv_conn *ksrv_server_next_victim(struct ksrv_server *srv)
@@ -110,10 +116,7 @@ static void ksrv_server_kill_all(struct ksrv_server *srv)
 	struct ksrv_conn *conn;
 
 	while ((conn = ksrv_server_next_victim(srv))) {
-		/* ends a blocked recvmsg() or sendmsg() of the old designs */
-		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
-		if (srv->cfg.design == KSRV_DESIGN_EVENT)
-			ksrv_conn_queue(conn);
+		srv->ops->kill(conn);
 		ksrv_conn_put(conn);
 	}
 }
@@ -132,8 +135,8 @@ static void ksrv_server_wait_drained(struct ksrv_server *srv)
 {
 	while (!wait_event_timeout(srv->drained, !ksrv_server_nconns(srv),
 				   10 * HZ))
-		pr_warn("stopping: still waiting for %u connections\n",
-			ksrv_server_nconns(srv));
+		ksrv_warn(srv, "stopping: still waiting for %u connections\n",
+			  ksrv_server_nconns(srv));
 }
 
 void ksrv_server_stop(struct ksrv_server *srv)
@@ -146,7 +149,6 @@ void ksrv_server_stop(struct ksrv_server *srv)
 	spin_unlock(&srv->lock);
 
 	ksrv_listener_stop(srv);
-	ksrv_idle_stop(srv);
 	ksrv_server_kill_all(srv);
 	ksrv_server_wait_drained(srv);
 	if (!atomic_dec_and_test(&srv->nthreads))
@@ -154,12 +156,24 @@ void ksrv_server_stop(struct ksrv_server *srv)
 	destroy_workqueue(srv->wq);
 
 	ksrv_stats_sum(srv, &s);
-	pr_info("stopped in %lld ms: accepted %llu refused %llu closed %llu errors %llu\n",
-		ktime_ms_delta(ktime_get(), start),
-		s.count[KSRV_STAT_ACCEPTED], s.count[KSRV_STAT_REFUSED],
-		s.count[KSRV_STAT_CLOSED], s.count[KSRV_STAT_ERRORS]);
-	if (srv->scratch)
-		ksrv_scratch_free(srv);
+	ksrv_info(srv, "stopped in %lld ms: accepted %llu refused %llu closed %llu errors %llu\n",
+		  ktime_ms_delta(ktime_get(), start),
+		  s.count[KSRV_STAT_ACCEPTED], s.count[KSRV_STAT_REFUSED],
+		  s.count[KSRV_STAT_CLOSED], s.count[KSRV_STAT_ERRORS]);
+	ksrv_scratch_free(srv);
 	ksrv_stats_free(srv);
 	kfree(srv);
 }
+KSRV_EXPORT(ksrv_server_stop);
+
+void *ksrv_server_priv(const struct ksrv_server *srv)
+{
+	return srv->priv;
+}
+KSRV_EXPORT(ksrv_server_priv);
+
+const struct ksrv_config *ksrv_server_config(const struct ksrv_server *srv)
+{
+	return &srv->cfg;
+}
+KSRV_EXPORT(ksrv_server_config);

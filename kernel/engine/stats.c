@@ -23,6 +23,7 @@ static const char *const ksrv_stat_names[KSRV_STAT_NR] = {
 	[KSRV_STAT_ERRORS] = "errors",
 	[KSRV_STAT_RESETS] = "resets",
 	[KSRV_STAT_TIMEOUTS] = "timeouts",
+	[KSRV_STAT_ABORTS] = "aborts",
 	[KSRV_STAT_MEM] = "mem_bytes",
 };
 
@@ -39,25 +40,35 @@ void ksrv_stats_sum(struct ksrv_server *srv, struct ksrv_stats *sum)
 	}
 }
 
+/*
+ * Errors that the peer or the network caused, not we: counted as resets,
+ * never logged.  ETIMEDOUT is keepalive or TCP_USER_TIMEOUT giving up.
+ */
+bool ksrv_peer_error(int err)
+{
+	switch (err) {
+	case -ECONNRESET:
+	case -EPIPE:
+	case -ECONNABORTED:
+	case -ETIMEDOUT:
+	case -EHOSTUNREACH:
+	case -ENETUNREACH:
+	case -ENETDOWN:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void ksrv_stats_count_close(struct ksrv_server *srv, int reason)
 {
 	ksrv_stat_inc(srv, KSRV_STAT_CLOSED);
-	switch (reason) {
-	case KSRV_CLOSE_DONE:
-	case KSRV_CLOSE_KILLED:
-		break;
-	case KSRV_CLOSE_IDLE:
-	case -ETIMEDOUT:
+	if (reason == KSRV_CLOSE_IDLE)
 		ksrv_stat_inc(srv, KSRV_STAT_TIMEOUTS);
-		break;
-	case -ECONNRESET:
-	case -EPIPE:
+	else if (reason < 0 && ksrv_peer_error(reason))
 		ksrv_stat_inc(srv, KSRV_STAT_RESETS);
-		break;
-	default:
+	else if (reason < 0)
 		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
-		break;
-	}
 }
 
 static int ksrv_stats_show(struct seq_file *m, void *v)
@@ -86,6 +97,11 @@ static int ksrv_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "wq %s\n", ksrv_wq_name(srv->cfg.wq));
 	seq_printf(m, "max_active %d\n",
 		   srv->cfg.max_active ? srv->cfg.max_active : WQ_DFL_ACTIVE);
+	seq_printf(m, "backlog %d\n", srv->backlog);
+	seq_printf(m, "send_cap %u\n", srv->cfg.send_cap);
+	seq_printf(m, "keepalive %u\n", srv->cfg.keepalive);
+	if (srv->proto->show)
+		srv->proto->show(m, srv);
 	return 0;
 }
 

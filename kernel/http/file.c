@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Files: lookup beneath the docroot, the serving policy, and bodies
+ * streamed from the page cache without a copy.
+ *
+ * Lookup.  The path the parser decoded (no "." or ".." segment, no NUL,
+ * no control character) is resolved with vfs_path_lookup() from the
+ * docroot pinned at load, with LOOKUP_BENEATH (nothing may resolve
+ * outside it, ".." included), LOOKUP_NO_SYMLINKS (no symbolic link is
+ * followed, anywhere on the path: one that points inside is refused as
+ * well as one that points out, which keeps the rule simple to audit),
+ * LOOKUP_NO_MAGICLINKS and LOOKUP_NO_XDEV (no other mount).  Never a
+ * string concatenated with the docroot and opened by name.
+ *
+ * Policy.  The work runs as root, so permissions would allow everything:
+ * as TUX did, we serve only regular files that are world-readable.
+ *
+ * Streaming.  Each page of the range is taken from the page cache (read
+ * in if it is not there) and handed to the engine by reference; TCP or
+ * the engine's queue holds the page, never a copy.  At most send_cap
+ * bytes wait per connection; on_writable asks for more as TCP drains.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+
+#include "khttpd.h"
+
+#define KHTTPD_LOOKUP	(LOOKUP_BENEATH | LOOKUP_NO_SYMLINKS | \
+			 LOOKUP_NO_MAGICLINKS | LOOKUP_NO_XDEV)
+
+int khttpd_file_lookup(struct khttpd_server *ks, const char *path,
+		       struct path *out)
+{
+	const struct path *root = &ks->cfg.docroot;
+
+	return vfs_path_lookup(root->dentry, root->mnt, path, KHTTPD_LOOKUP,
+			       out);
+}
+
+bool khttpd_file_servable(const struct inode *inode)
+{
+	return S_ISREG(inode->i_mode) && (inode->i_mode & 0004);
+}
+
+int khttpd_file_open(const struct path *path, struct file **out)
+{
+	struct file *f = dentry_open(path, O_RDONLY | O_LARGEFILE,
+				     current_cred());
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*out = f;
+	return 0;
+}
+
+/* The page at @index, up to date, with a reference; or an ERR_PTR. */
+static struct page *khttpd_file_page(struct file *file, pgoff_t index)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct page *page;
+
+	page = pagecache_get_page(mapping, index, 0, 0);
+	if (page && PageUptodate(page))
+		return page;
+	if (page)
+		put_page(page);
+	if (mapping->a_ops->read_folio)
+		return read_cache_page(mapping, index, NULL, file);
+	/* tmpfs reads its pages in without read_folio */
+	if (file_inode(file)->i_sb->s_magic == TMPFS_MAGIC)
+		return shmem_read_mapping_page_gfp(mapping, index,
+						   mapping_gfp_mask(mapping));
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static int khttpd_push_data(struct khttpd_conn *kc, struct khttpd_body *b)
+{
+	long room = ksrv_conn_send(kc->conn, (u8 *)b->data + b->off,
+				   b->end - b->off, 0);
+
+	if (room == -EAGAIN)
+		return 1;
+	if (room < 0)
+		return room;
+	kc->log.bytes += b->end - b->off;
+	khttpd_stat_add(kc->ks, KHTTPD_STAT_BODY_BYTES, b->end - b->off);
+	b->off = b->end;
+	return 0;
+}
+
+/*
+ * Send more of the body.  Returns 0 when all of it is handed over, 1 when
+ * more is to come (on_writable will ask), or a negative errno: a file
+ * that shrank under us ends the connection with RST, so the client never
+ * takes a short body for a whole one.
+ */
+int khttpd_body_push(struct khttpd_conn *kc)
+{
+	struct khttpd_body *b = &kc->body;
+	size_t sent = 0;
+
+	if (b->data)
+		return khttpd_push_data(kc, b);
+	while (b->pos < b->end) {
+		size_t off = offset_in_page(b->pos);
+		size_t n = min_t(loff_t, PAGE_SIZE - off, b->end - b->pos);
+		struct page *page;
+		long room;
+
+		if (sent >= KHTTPD_STREAM_BUDGET)
+			return 1;
+		if (b->pos >= i_size_read(file_inode(b->file)))
+			return -ENODATA;
+		page = khttpd_file_page(b->file, b->pos >> PAGE_SHIFT);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		room = ksrv_conn_send_page(kc->conn, page, off, n,
+					   b->pos + n < b->end ?
+					   KSRV_SEND_MORE : 0);
+		put_page(page);
+		if (room == -EAGAIN)
+			return 1;
+		if (room < 0)
+			return room;
+		b->pos += n;
+		sent += n;
+		kc->log.bytes += n;
+		khttpd_stat_add(kc->ks, KHTTPD_STAT_BODY_BYTES, n);
+		if (!room && b->pos < b->end)
+			return 1;
+	}
+	return 0;
+}
+
+void khttpd_body_release(struct khttpd_body *body)
+{
+	if (body->file)
+		fput(body->file);
+	kvfree(body->data);
+	memset(body, 0, sizeof(*body));
+}
