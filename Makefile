@@ -21,6 +21,7 @@ help:
 	@echo "make check        install deps, then run every test suite"
 	@echo "make check-host   userspace tests on this machine"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
+	@echo "make check-http   the khttpd suite in a VM on Debian's kernel"
 	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
 	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
@@ -45,8 +46,14 @@ modules:
 tools:
 	$(MAKE) -C $(TOP)/tools OUT=$(BIN)
 
-$(STOCK)/initramfs.cpio.gz: modules tools FORCE
-	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN)
+# Debian's HTTP clients and their libraries, for the HTTP suite.
+HTTP_TOOLS := curl wrk ab h2load
+HTTP_ROOT := $(BUILD)/http-root
+http-root:
+	@$(TOP)/scripts/bin-root.sh $(HTTP_ROOT) $(HTTP_TOOLS)
+
+$(STOCK)/initramfs.cpio.gz: modules tools http-root FORCE
+	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN) $(HTTP_ROOT)
 
 check: deps
 	@$(MAKE) --no-print-directory check-all
@@ -59,6 +66,9 @@ check-host: tools
 
 check-stock: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh stock
+
+check-http: $(STOCK)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh http
 
 check-debug: deps
 	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
@@ -86,8 +96,8 @@ debug-modules: debug-kernel
 	$(MAKE) -C $(DEBUG)/bugs KDIR=$$(cat $(DEBUG)/kdir)
 	@cp $(DEBUG)/src/*.ko $(DEBUG)/bugs/*.ko $(DEBUG)/
 
-$(DEBUG)/initramfs.cpio.gz: debug-modules tools FORCE
-	@$(TOP)/vm/mkinitramfs.sh $@ $(DEBUG) $(BIN)
+$(DEBUG)/initramfs.cpio.gz: debug-modules tools http-root FORCE
+	@$(TOP)/vm/mkinitramfs.sh $@ $(DEBUG) $(BIN) $(HTTP_ROOT)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
@@ -107,7 +117,7 @@ bench: deps
 profile: deps
 	@$(TOP)/scripts/deps.sh --profile
 	@$(MAKE) --no-print-directory modules tools
-	@$(TOP)/scripts/perf-root.sh $(BUILD)/perf-root
+	@$(TOP)/scripts/bin-root.sh $(BUILD)/perf-root perf
 	@$(TOP)/vm/mkinitramfs.sh $(BUILD)/profile.cpio.gz $(STOCK) $(BIN) $(BUILD)/perf-root
 	@VM_OUT=$(BUILD)/vm-profile VM_TIMEOUT=600 $(TOP)/vm/run.sh profile \
 		$(BUILD)/profile.cpio.gz $(ARGS)
@@ -124,6 +134,7 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all help deps modules tools check check-all check-host check-stock \
+.PHONY: all help deps modules tools http-root check check-all check-host \
+	check-stock check-http \
 	check-debug stress debug-kernel debug-modules \
 	demo bench profile vm-shell lint clean FORCE

@@ -4,6 +4,8 @@
 # SUITE: host       the userspace tools, on this machine
 #        lint       coding style and warning-free builds
 #        stock      the kernel suite on Debian's kernel, in QEMU
+#        http       the khttpd suite on Debian's kernel, in QEMU
+#        http-debug the khttpd suite on the debug kernel
 #        selfcheck  the debug kernel catches planted bugs (its own boot)
 #        debug      the kernel suite on the debug kernel, 20 stress cycles,
 #                   kmemleak scans
@@ -28,6 +30,13 @@ run_suite() {
 	stock)
 		VM_OUT=$build/vm-stock "$top/vm/run.sh" check \
 			"$build/stock/initramfs.cpio.gz" ;;
+	http)
+		VM_OUT=$build/vm-http "$top/vm/run.sh" run \
+			"$build/stock/initramfs.cpio.gz" tests/http/suite.sh ;;
+	http-debug)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
+		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
+			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 ;;
 	selfcheck)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-selfcheck \
 		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=300 \

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boot the test VM and carry its result back.
-#   vm/run.sh check|bench|shell INITRD [ARGS...]
+#   vm/run.sh check|run|bench|shell INITRD [ARGS...]
 # ARGS reach the suite (check, bench) or insmod (shell) inside the VM.
 #
 # Environment:
