@@ -23,10 +23,10 @@
 #else
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-typedef uint64_t u64;
-typedef int64_t s64;
-typedef uint32_t u32;
+/* the kernel's fixed-size types, as every Linux ABI defines them */
+typedef unsigned long long u64;
+typedef long long s64;
+typedef unsigned int u32;
 #endif
 
 /* Limits the parser enforces; the module fills them from its parameters. */
