@@ -73,6 +73,9 @@ struct khttp_req {
  * more bytes are needed, or -431 when max_head bytes hold no end, -400 for
  * a NUL or bare CR where none may be.  Leading empty lines before a
  * request line (RFC 9112 2.2) are allowed and counted in the head.
+ * When a head is found *scan is reset to 0, ready for the next request
+ * (whose bytes the caller passes from their own start); a *scan beyond
+ * @len restarts the scan.
  */
 long khttp_head_end(const char *buf, size_t len, size_t *scan,
 		    const struct khttp_limits *lim);
@@ -81,15 +84,23 @@ long khttp_head_end(const char *buf, size_t len, size_t *scan,
  * Parse a complete head of @len bytes (as returned by khttp_head_end()).
  * Returns 0 and fills @req, or a negative HTTP status:
  *   -400 malformed request line or field, obs-fold, field name with
- *        whitespace before the colon, HTTP/1.1 without exactly one Host,
- *        Content-Length with Transfer-Encoding, a bad, duplicate or
- *        conflicting Content-Length;
+ *        whitespace before the colon, HTTP/1.1 without exactly one Host
+ *        (or any request with two), Content-Length with
+ *        Transfer-Encoding, a Content-Length that is not one field of
+ *        digits within u64 (a second field is refused even if equal, and
+ *        so is a list such as "5, 5"), a second If-None-Match,
+ *        If-Modified-Since, Range or If-Range field, a target not in
+ *        origin-form (absolute-form and "*" are refused too), bytes
+ *        after the head's empty line within @len;
  *   -414 target longer than max_target;
- *   -431 more than max_headers fields;
+ *   -431 more than max_headers fields, or @len over max_head;
  *   -501 Transfer-Encoding on a request (we take no chunked bodies);
- *   -505 a version other than HTTP/1.0 or HTTP/1.1.
- * @req->minor and @req->keep_alive are filled as far as the request line
- * could be read even on error, so the error response can use them.
+ *   -505 a well-formed version other than HTTP/1.0 or HTTP/1.1 (also
+ *        HTTP/1.2: the contract, though RFC 9110 2.5 would serve it as
+ *        1.1).
+ * @req->minor is 0 once "HTTP/1.0" has been read, else 1, even on error,
+ * so the error response can use it.  @req->keep_alive is false on any
+ * error: after a malformed head the framing of what follows is unknown.
  */
 int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
 		const struct khttp_limits *lim);
@@ -103,7 +114,15 @@ int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
  * DEL, a "." or ".." segment in any spelling, a backslash, an empty
  * segment ("a//b").  Returns -414 if the result does not fit in @outsz.
  * On success returns the decoded length; *dir is set when the path
- * ended with '/'.
+ * ended with '/', which is not copied ("/a/b/" gives "a/b"; "/" gives ""
+ * with *dir set).
+ * The rules, checked on the decoded bytes so that every spelling is
+ * caught: no segment begins with '.' (so no "." or "..", and no hidden
+ * file such as .git or .well-known), no ".." anywhere in a segment; %2F
+ * and %5C are refused rather than decoded, so the only separators are
+ * the raw '/' the checks saw; raw bytes must be visible ASCII other than
+ * '\' and '#'; decoded bytes 0x80-0xff are kept (UTF-8 names).
+ * On error @out holds "" and *dir is false.
  */
 long khttp_decode_path(const struct khttp_str *target, char *out,
 		       size_t outsz, bool *dir);
@@ -113,6 +132,10 @@ long khttp_decode_path(const struct khttp_str *target, char *out,
  * is served.  Returns 0 with [*first, *last] (inclusive) set, 1 if the
  * header is to be ignored (not "bytes=", several ranges, malformed: the
  * whole file is sent with 200), or -416 if it cannot be satisfied.
+ * The unit is case-insensitive, with no space around '='; OWS and empty
+ * elements around the one range are allowed.  "a-b" with b < a is
+ * invalid (1); a suffix "-0" is -416; a suffix of an empty file is 1.
+ * Numbers of any length saturate, so overflow only means "very large".
  */
 int khttp_range(const struct khttp_str *range, u64 size, u64 *first,
 		u64 *last);
@@ -122,6 +145,11 @@ int khttp_range(const struct khttp_str *range, u64 size, u64 *first,
  * IMF-fixdate for @t (seconds since the epoch) plus a NUL into @out.
  * khttp_date_parse() reads IMF-fixdate, RFC 850 and asctime forms;
  * returns 0 and sets *t, or -1.
+ * Years are 0001-9999: format clamps @t to that span.  Parsing is exact
+ * (names are case-sensitive, fields fixed-width, days checked against the
+ * month) except that the day name is not checked against the date, a
+ * second of 60 is allowed, and RFC 850's two-digit years below 70 are
+ * 20xx, the others 19xx (there is no clock here for RFC 9110's rule).
  */
 #define KHTTP_DATE_LEN 29
 void khttp_date_format(s64 t, char out[KHTTP_DATE_LEN + 1]);
@@ -130,6 +158,7 @@ int khttp_date_parse(const struct khttp_str *s, s64 *t);
 /*
  * If-None-Match against our entity tag @etag (with its quotes, strong).
  * Weak comparison, as RFC 9110 13.1.2 asks for GET and HEAD; "*" matches.
+ * A malformed list matches nothing, so the full response is sent.
  */
 bool khttp_etag_match(const struct khttp_str *inm, const char *etag,
 		      size_t etag_len);
@@ -141,7 +170,8 @@ const char *khttp_mime_type(const char *name, size_t len);
 
 /*
  * HTML-escape @in (& < > " ') into @out of @outsz bytes, NUL-terminated.
- * Returns the escaped length, or -1 if it does not fit.
+ * Returns the escaped length, or -1 (and "" in @out if @outsz) if it does
+ * not fit.
  */
 long khttp_html_escape(const char *in, size_t len, char *out, size_t outsz);
 
