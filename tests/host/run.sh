@@ -131,6 +131,13 @@ for prog in hist-test proto-test http-parse-test; do
 	done
 done
 
+# --- khttpd's parser under libFuzzer: one test, HOST_FUZZ_SECS (60) long ------
+"$(dirname "$0")/../fuzz/run.sh" "${HOST_FUZZ_SECS:-60}" >"$TMP/fuzz"
+st=$?
+grep '^#' "$TMP/fuzz"
+name=$(sed -n 's/^\(not \)\{0,1\}ok 1 //p' "$TMP/fuzz")
+report "${name:-http parser fuzzing did not report}" "$st"
+
 # --- bad arguments: usage on stderr, exit 2 ---------------------------------
 # usage_case NAME PATTERN PROGRAM ARGS...
 usage_case() {
