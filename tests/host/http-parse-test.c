@@ -150,6 +150,11 @@ static const struct req_case req_cases[] = {
 	OK(H11("GET /") "Content-Length: 007\r\n\r\n", KHTTP_GET, 1, 1, "/", 7),
 	OK(H11("GET /") "Content-Length: 9223372036854775807\r\n\r\n",
 	   KHTTP_GET, 1, 1, "/", 9223372036854775807LL),
+	OK("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", KHTTP_GET, 1, 1, "/", -1),
+	OK("GET / HTTP/1.1\r\nHost: Example.ORG:80\r\n\r\n",
+	   KHTTP_GET, 1, 1, "/", -1),
+	OK("GET / HTTP/1.1\r\nHost: xn--caf-dma.a_b~c%41\r\n\r\n",
+	   KHTTP_GET, 1, 1, "/", -1),
 	/* an empty Host is valid (RFC 9110 7.2) */
 	OK("GET / HTTP/1.1\r\nHost:\r\n\r\n", KHTTP_GET, 1, 1, "/", -1),
 	OK(H11("GET /") "X-Any: caf\xc3\xa9\tok \"q\"\r\n\r\n",
@@ -222,6 +227,13 @@ static const struct req_case req_cases[] = {
 	BAD("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", -400),
 	BAD("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", -400),
 	BAD("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", -400),
+	/* a Host no host could be */
+	BAD("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", -400),
+	BAD("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", -400),
+	BAD("GET / HTTP/1.1\r\nHost: user@a\r\n\r\n", -400),
+	BAD("GET / HTTP/1.1\r\nHost: a?b\r\n\r\n", -400),
+	BAD("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n", -400),
+	BAD("GET / HTTP/1.0\r\nHost: \"a\"\r\n\r\n", -400),
 	/* Content-Length: one field of digits */
 	BAD(H11("GET /") "Content-Length: 5, 5\r\n\r\n", -400),
 	BAD(H11("GET /") "Content-Length: 5\r\nContent-Length: 5\r\n\r\n", -400),
@@ -235,7 +247,18 @@ static const struct req_case req_cases[] = {
 	BAD(H11("GET /") "Content-Length: 99999999999999999999999\r\n\r\n", -400),
 	/* Transfer-Encoding: not taken, and never with Content-Length */
 	BAD(H11("POST /") "Transfer-Encoding: chunked\r\n\r\n", -501),
-	BAD("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", -501),
+	BAD(H11("POST /") "Transfer-Encoding: gzip, chunked\r\n\r\n", -501),
+	BAD(H11("POST /") "Transfer-Encoding: CHUNKED ,\r\n\r\n", -501),
+	BAD(H11("POST /") "Transfer-Encoding: gzip\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", -501),
+	/* the body's end unknown: 400 (RFC 9112 6.1, 6.3) */
+	BAD(H11("POST /") "Transfer-Encoding: gzip\r\n\r\n", -400),
+	BAD(H11("POST /") "Transfer-Encoding: chunked, gzip\r\n\r\n", -400),
+	BAD(H11("POST /") "Transfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: gzip\r\n\r\n", -400),
+	BAD(H11("POST /") "Transfer-Encoding:\r\n\r\n", -400),
+	BAD(H11("POST /") "Transfer-Encoding: chunkedx\r\n\r\n", -400),
+	BAD("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", -400),
 	BAD(H11("POST /") "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
 	    -400),
 	BAD(H11("POST /") "Content-Length: 3\r\ntransfer-encoding: gzip\r\n\r\n",
