@@ -274,12 +274,14 @@ static void parse_list(struct head_state *st, bool te, const char *p,
 			e = end;
 		next = e;
 		trim_ows(&p, &e);
-		if (te && p < e)
-			st->chunked_last = ci_eq(p, e - p, "chunked");
-		else if (ci_eq(p, e - p, "close"))
+		if (te) {
+			if (p < e)
+				st->chunked_last = ci_eq(p, e - p, "chunked");
+		} else if (ci_eq(p, e - p, "close")) {
 			st->close = true;
-		else if (ci_eq(p, e - p, "keep-alive"))
+		} else if (ci_eq(p, e - p, "keep-alive")) {
 			st->keep = true;
+		}
 		if (next == end)
 			break;
 		p = next + 1;
