@@ -29,6 +29,7 @@ help:
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make lint         checkpatch.pl, W=1 and sparse builds, userspace warnings"
+	@echo "make fuzz         libFuzzer on khttpd's request parser (FUZZ_SECS=600)"
 	@echo "make clean"
 
 deps:
@@ -126,6 +127,10 @@ vm-shell: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	$(TOP)/vm/run.sh shell $(STOCK)/initramfs.cpio.gz $(ARGS)
 
+# khttpd's request parser under libFuzzer; check-host runs it for 60 s.
+fuzz:
+	@$(TOP)/tests/fuzz/run.sh $(or $(FUZZ_SECS),600)
+
 # checkpatch.pl, W=1 and sparse builds, -Wall -Wextra: as tests.
 lint:
 	@$(TOP)/scripts/check.sh lint
@@ -137,4 +142,4 @@ FORCE:
 .PHONY: all help deps modules tools http-root check check-all check-host \
 	check-stock check-http \
 	check-debug stress debug-kernel debug-modules \
-	demo bench profile vm-shell lint clean FORCE
+	demo bench profile vm-shell fuzz lint clean FORCE

@@ -111,7 +111,7 @@ static bool parse_u64(const char *p, const char *end, u64 *v, bool *over)
 	return true;
 }
 
-/* --- the end of the head --------------------------------------------------- */
+/* --- the end of the head ------------------------------------------------- */
 
 long khttp_head_end(const char *buf, size_t len, size_t *scan,
 		    const struct khttp_limits *lim)
@@ -175,7 +175,7 @@ long khttp_head_end(const char *buf, size_t len, size_t *scan,
 	return 0;
 }
 
-/* --- the head -------------------------------------------------------------- */
+/* --- the head ------------------------------------------------------------ */
 
 /*
  * The next line of buf[*pos..len): its text without the line end, which is
@@ -251,9 +251,20 @@ static int parse_request_line(struct khttp_req *req, const char *p,
 	return 0;
 }
 
-/* Connection: a list of options; only "close" and "keep-alive" matter. */
-static void parse_connection(const char *p, const char *end, bool *close,
-			     bool *keep)
+struct head_state {
+	u32 hosts;
+	bool close;
+	bool keep;
+	bool chunked_last;
+};
+
+/*
+ * The elements of a comma-separated list field (RFC 9110 5.6.1), empty
+ * ones skipped: "close" and "keep-alive" for Connection, and for
+ * Transfer-Encoding whether the last coding is chunked.
+ */
+static void parse_list(struct head_state *st, bool te, const char *p,
+		       const char *end)
 {
 	for (;;) {
 		const char *e = memchr(p, ',', end - p);
@@ -263,14 +274,35 @@ static void parse_connection(const char *p, const char *end, bool *close,
 			e = end;
 		next = e;
 		trim_ows(&p, &e);
-		if (ci_eq(p, e - p, "close"))
-			*close = true;
-		else if (ci_eq(p, e - p, "keep-alive"))
-			*keep = true;
+		if (te) {
+			if (p < e)
+				st->chunked_last = ci_eq(p, e - p, "chunked");
+		} else if (ci_eq(p, e - p, "close")) {
+			st->close = true;
+		} else if (ci_eq(p, e - p, "keep-alive")) {
+			st->keep = true;
+		}
 		if (next == end)
 			break;
 		p = next + 1;
 	}
+}
+
+/*
+ * Host = uri-host [ ":" port ]: the characters of a reg-name, an IP
+ * literal and a port.  A Host with others is invalid, which RFC 9112 3.2
+ * answers with 400.
+ */
+static bool host_ok(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		unsigned char c = *p;
+
+		if (!is_digit(c) && !is_alpha(c) &&
+		    !memchr("-._~%!$&'()*+,;=:[]", c, 19))
+			return false;
+	}
+	return true;
 }
 
 /* A field kept by its value; a second occurrence is refused (see parse.h). */
@@ -281,12 +313,6 @@ static int keep_once(struct khttp_str *s, const char *p, const char *end)
 	set_str(s, p, end);
 	return 0;
 }
-
-struct head_state {
-	u32 hosts;
-	bool close;
-	bool keep;
-};
 
 static int parse_field(struct khttp_req *req, struct head_state *st,
 		       const char *p, const char *end)
@@ -316,8 +342,11 @@ static int parse_field(struct khttp_req *req, struct head_state *st,
 
 	switch (nlen) {
 	case 4:
-		if (ci_eq(name, nlen, "host"))
-			st->hosts++;
+		if (!ci_eq(name, nlen, "host"))
+			break;
+		if (!host_ok(p, end))
+			return -400;
+		st->hosts++;
 		break;
 	case 5:
 		if (ci_eq(name, nlen, "range"))
@@ -329,7 +358,7 @@ static int parse_field(struct khttp_req *req, struct head_state *st,
 		break;
 	case 10:
 		if (ci_eq(name, nlen, "connection"))
-			parse_connection(p, end, &st->close, &st->keep);
+			parse_list(st, false, p, end);
 		break;
 	case 13:
 		if (ci_eq(name, nlen, "if-none-match"))
@@ -351,8 +380,10 @@ static int parse_field(struct khttp_req *req, struct head_state *st,
 	case 17:
 		if (ci_eq(name, nlen, "if-modified-since"))
 			return keep_once(&req->if_modified_since, p, end);
-		if (ci_eq(name, nlen, "transfer-encoding"))
+		if (ci_eq(name, nlen, "transfer-encoding")) {
 			req->has_transfer_encoding = true;
+			parse_list(st, true, p, end);
+		}
 		break;
 	}
 	return 0;
@@ -395,8 +426,14 @@ static int parse_head(struct khttp_req *req, const char *buf, size_t len,
 	if (st.hosts > 1 || (req->minor == 1 && st.hosts != 1))
 		return -400;
 	req->has_host = st.hosts == 1;
+	/*
+	 * RFC 9112 6.1 and 6.3: with Content-Length too, in HTTP/1.0, or
+	 * with a last coding other than chunked, the framing is faulty (400);
+	 * a chunked body is one we do not take (501).
+	 */
 	if (req->has_transfer_encoding)
-		return req->has_content_length ? -400 : -501;
+		return req->has_content_length || !req->minor ||
+		       !st.chunked_last ? -400 : -501;
 	req->keep_alive = req->minor == 1 ? !st.close : st.keep && !st.close;
 	return 0;
 }
@@ -414,7 +451,7 @@ int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
 	return ret;
 }
 
-/* --- the path -------------------------------------------------------------- */
+/* --- the path ------------------------------------------------------------ */
 
 /*
  * A decoded segment may not be empty, may not begin with '.' (which rules
@@ -509,7 +546,7 @@ long khttp_decode_path(const struct khttp_str *target, char *out,
 	return ret;
 }
 
-/* --- Range ----------------------------------------------------------------- */
+/* --- Range --------------------------------------------------------------- */
 
 int khttp_range(const struct khttp_str *range, u64 size, u64 *first,
 		u64 *last)
@@ -581,7 +618,7 @@ int khttp_range(const struct khttp_str *range, u64 size, u64 *first,
 	return 0;
 }
 
-/* --- dates ----------------------------------------------------------------- */
+/* --- dates --------------------------------------------------------------- */
 
 static const char wday_name[7][4] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
@@ -790,7 +827,7 @@ int khttp_date_parse(const struct khttp_str *str, s64 *t)
 	return 0;
 }
 
-/* --- entity tags ----------------------------------------------------------- */
+/* --- entity tags --------------------------------------------------------- */
 
 /* entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE: the opaque part, or false */
 static bool next_etag(const char **pp, const char *end, const char **tag,
@@ -853,7 +890,7 @@ bool khttp_etag_match(const struct khttp_str *inm, const char *etag,
 	return match;
 }
 
-/* --- MIME types ------------------------------------------------------------ */
+/* --- MIME types ---------------------------------------------------------- */
 
 static const struct {
 	const char *ext;
@@ -911,7 +948,7 @@ const char *khttp_mime_type(const char *name, size_t len)
 	return "application/octet-stream";
 }
 
-/* --- small helpers --------------------------------------------------------- */
+/* --- small helpers ------------------------------------------------------- */
 
 long khttp_html_escape(const char *in, size_t len, char *out, size_t outsz)
 {

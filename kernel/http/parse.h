@@ -85,16 +85,18 @@ long khttp_head_end(const char *buf, size_t len, size_t *scan,
  * Returns 0 and fills @req, or a negative HTTP status:
  *   -400 malformed request line or field, obs-fold, field name with
  *        whitespace before the colon, HTTP/1.1 without exactly one Host
- *        (or any request with two), Content-Length with
- *        Transfer-Encoding, a Content-Length that is not one field of
- *        digits within u64 (a second field is refused even if equal, and
- *        so is a list such as "5, 5"), a second If-None-Match,
+ *        (or any request with two, or a Host with characters no host or
+ *        port has), Transfer-Encoding with Content-Length, in HTTP/1.0,
+ *        or not ending in chunked, a Content-Length that is not one
+ *        field of digits within u64 (a second field is refused even if
+ *        equal, and so is a list such as "5, 5"), a second If-None-Match,
  *        If-Modified-Since, Range or If-Range field, a target not in
  *        origin-form (absolute-form and "*" are refused too), bytes
  *        after the head's empty line within @len;
  *   -414 target longer than max_target;
  *   -431 more than max_headers fields, or @len over max_head;
- *   -501 Transfer-Encoding on a request (we take no chunked bodies);
+ *   -501 a chunked request body (Transfer-Encoding ending in chunked:
+ *        we take no chunked bodies);
  *   -505 a well-formed version other than HTTP/1.0 or HTTP/1.1 (also
  *        HTTP/1.2: the contract, though RFC 9110 2.5 would serve it as
  *        1.1).

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Host-side tests of the userspace tools, as KTAP result lines:
+# Host-side tests of the userspace tools and of khttpd's request parser
+# (unit tests, and a minute of fuzzing), as KTAP result lines:
 # "ok N name", "not ok N name [# SKIP why]" and "# diagnostic".
 # Run by "make check", which builds BIN (the static tools) and HOST (the
 # unit-test programs).  Exits 1 if any test failed.
@@ -120,8 +121,8 @@ mode_args() {
 
 MODES="pingpong pipeline rate connect"
 
-# --- unit tests of the histogram and the message format ---------------------
-for prog in hist-test proto-test; do
+# --- unit tests: the histogram, the message format, khttpd's parser ---------
+for prog in hist-test proto-test http-parse-test; do
 	for t in $("$HOST/$prog"); do
 		"$HOST/$prog" "$t" >"$TMP/unit"
 		st=$?
@@ -129,6 +130,13 @@ for prog in hist-test proto-test; do
 		report "$t" "$st"
 	done
 done
+
+# --- khttpd's parser under libFuzzer: one test, HOST_FUZZ_SECS (60) long ------
+"$(dirname "$0")/../fuzz/run.sh" "${HOST_FUZZ_SECS:-60}" >"$TMP/fuzz"
+st=$?
+grep '^#' "$TMP/fuzz"
+name=$(sed -n 's/^\(not \)\{0,1\}ok 1 //p' "$TMP/fuzz")
+report "${name:-http parser fuzzing did not report}" "$st"
 
 # --- bad arguments: usage on stderr, exit 2 ---------------------------------
 # usage_case NAME PATTERN PROGRAM ARGS...
