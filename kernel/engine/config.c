@@ -31,13 +31,13 @@ const char *ksrv_design_name(enum ksrv_design design)
 {
 	return design_names[design];
 }
-KSRV_EXPORT(ksrv_design_name);
+EXPORT_SYMBOL_KSRV(ksrv_design_name);
 
 const char *ksrv_wq_name(enum ksrv_wq_flavour wq)
 {
 	return wq_names[wq];
 }
-KSRV_EXPORT(ksrv_wq_name);
+EXPORT_SYMBOL_KSRV(ksrv_wq_name);
 
 /* Longest idle_timeout, so that seconds * HZ cannot overflow. */
 #define KSRV_IDLE_MAX	(7 * 24 * 3600)
@@ -107,7 +107,7 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	}
 	if (!p->addr || parse_addr(cfg, p->addr, p->port)) {
 		cfg_err(p, "addr=%.64s: not an IPv4 or IPv6 address literal\n",
-		       p->addr ? p->addr : "(null)");
+			p->addr ? p->addr : "(null)");
 		return -EINVAL;
 	}
 	if (p->backlog < 1) {
@@ -116,17 +116,17 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	}
 	if (p->max_conns < 0) {
 		cfg_err(p, "max_conns=%d: must be 0 (no limit) or more\n",
-		       p->max_conns);
+			p->max_conns);
 		return -EINVAL;
 	}
 	if (p->idle_timeout < 0 || p->idle_timeout > KSRV_IDLE_MAX) {
 		cfg_err(p, "idle_timeout=%d: must be 0 (off) to %d seconds\n",
-		       p->idle_timeout, KSRV_IDLE_MAX);
+			p->idle_timeout, KSRV_IDLE_MAX);
 		return -EINVAL;
 	}
 	if (p->max_active < 0 || p->max_active > WQ_MAX_ACTIVE) {
 		cfg_err(p, "max_active=%d: must be 0 (default) to %d\n",
-		       p->max_active, WQ_MAX_ACTIVE);
+			p->max_active, WQ_MAX_ACTIVE);
 		return -EINVAL;
 	}
 
@@ -134,7 +134,7 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 				   p->design) : -EINVAL;
 	if (i < 0) {
 		cfg_err(p, "design=%.32s: must be event, blocking or kthread\n",
-		       p->design ? p->design : "(null)");
+			p->design ? p->design : "(null)");
 		return -EINVAL;
 	}
 	cfg->design = i;
@@ -142,7 +142,7 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	i = p->wq ? parse_name(wq_names, ARRAY_SIZE(wq_names), p->wq) : -EINVAL;
 	if (i < 0) {
 		cfg_err(p, "wq=%.32s: must be percpu, unbound or highpri\n",
-		       p->wq ? p->wq : "(null)");
+			p->wq ? p->wq : "(null)");
 		return -EINVAL;
 	}
 	cfg->wq = i;
@@ -167,4 +167,4 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 	cfg->max_active = p->max_active;
 	return 0;
 }
-KSRV_EXPORT(ksrv_config_parse);
+EXPORT_SYMBOL_KSRV(ksrv_config_parse);

@@ -277,19 +277,19 @@ struct ksrv_server *ksrv_conn_server(const struct ksrv_conn *conn)
 {
 	return conn->srv;
 }
-KSRV_EXPORT(ksrv_conn_server);
+EXPORT_SYMBOL_KSRV(ksrv_conn_server);
 
 void *ksrv_conn_priv(const struct ksrv_conn *conn)
 {
 	return conn->priv;
 }
-KSRV_EXPORT(ksrv_conn_priv);
+EXPORT_SYMBOL_KSRV(ksrv_conn_priv);
 
 void ksrv_conn_set_priv(struct ksrv_conn *conn, void *priv)
 {
 	conn->priv = priv;
 }
-KSRV_EXPORT(ksrv_conn_set_priv);
+EXPORT_SYMBOL_KSRV(ksrv_conn_set_priv);
 
 int ksrv_conn_peer(struct ksrv_conn *conn, struct sockaddr_storage *addr)
 {
@@ -297,14 +297,14 @@ int ksrv_conn_peer(struct ksrv_conn *conn, struct sockaddr_storage *addr)
 
 	return n < 0 ? n : 0;
 }
-KSRV_EXPORT(ksrv_conn_peer);
+EXPORT_SYMBOL_KSRV(ksrv_conn_peer);
 
 long ksrv_conn_send(struct ksrv_conn *conn, const void *buf, size_t len,
 		    unsigned int flags)
 {
 	return conn->srv->ops->send(conn, buf, len, flags);
 }
-KSRV_EXPORT(ksrv_conn_send);
+EXPORT_SYMBOL_KSRV(ksrv_conn_send);
 
 long ksrv_conn_send_page(struct ksrv_conn *conn, struct page *page,
 			 size_t off, size_t len, unsigned int flags)
@@ -313,22 +313,22 @@ long ksrv_conn_send_page(struct ksrv_conn *conn, struct page *page,
 		return -EINVAL;
 	return conn->srv->ops->send_page(conn, page, off, len, flags);
 }
-KSRV_EXPORT(ksrv_conn_send_page);
+EXPORT_SYMBOL_KSRV(ksrv_conn_send_page);
 
 u32 ksrv_conn_queued(const struct ksrv_conn *conn)
 {
 	return conn->queued;
 }
-KSRV_EXPORT(ksrv_conn_queued);
+EXPORT_SYMBOL_KSRV(ksrv_conn_queued);
 
 void ksrv_conn_shutdown(struct ksrv_conn *conn)
 {
 	set_bit(KSRV_CONN_SHUTDOWN, &conn->flags);
 }
-KSRV_EXPORT(ksrv_conn_shutdown);
+EXPORT_SYMBOL_KSRV(ksrv_conn_shutdown);
 
 void ksrv_conn_abort(struct ksrv_conn *conn)
 {
 	set_bit(KSRV_CONN_ABORT, &conn->flags);
 }
-KSRV_EXPORT(ksrv_conn_abort);
+EXPORT_SYMBOL_KSRV(ksrv_conn_abort);

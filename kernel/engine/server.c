@@ -93,7 +93,7 @@ err_free:
 	kfree(srv);
 	return ERR_PTR(err);
 }
-KSRV_EXPORT(ksrv_server_start);
+EXPORT_SYMBOL_KSRV(ksrv_server_start);
 
 /* Move one live connection to the dying list, with a reference. */
 static struct ksrv_conn *ksrv_server_next_victim(struct ksrv_server *srv)
@@ -164,16 +164,16 @@ void ksrv_server_stop(struct ksrv_server *srv)
 	ksrv_stats_free(srv);
 	kfree(srv);
 }
-KSRV_EXPORT(ksrv_server_stop);
+EXPORT_SYMBOL_KSRV(ksrv_server_stop);
 
 void *ksrv_server_priv(const struct ksrv_server *srv)
 {
 	return srv->priv;
 }
-KSRV_EXPORT(ksrv_server_priv);
+EXPORT_SYMBOL_KSRV(ksrv_server_priv);
 
 const struct ksrv_config *ksrv_server_config(const struct ksrv_server *srv)
 {
 	return &srv->cfg;
 }
-KSRV_EXPORT(ksrv_server_config);
+EXPORT_SYMBOL_KSRV(ksrv_server_config);

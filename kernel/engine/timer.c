@@ -76,4 +76,4 @@ int ksrv_conn_timer(struct ksrv_conn *conn, unsigned int msecs)
 	mod_timer(&conn->timer, jiffies + msecs_to_jiffies(msecs));
 	return 0;
 }
-KSRV_EXPORT(ksrv_conn_timer);
+EXPORT_SYMBOL_KSRV(ksrv_conn_timer);

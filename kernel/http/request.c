@@ -276,7 +276,7 @@ static int khttpd_serve_path(struct khttpd_conn *kc, struct khttp_req *req,
 	if (S_ISDIR(inode->i_mode)) {
 		if (!dir && len)
 			err = khttpd_redirect(kc, req);
-		else if (!(inode->i_mode & S_IXOTH))
+		else if (!(inode->i_mode & 0001))
 			err = khttpd_fail(kc, 403, req);
 		else
 			err = khttpd_serve_dir(kc, req, &p, name, len);
