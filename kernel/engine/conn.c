@@ -137,6 +137,9 @@ static struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
 	conn->sock = sock;
 	conn->last_active = jiffies;
 	INIT_LIST_HEAD(&conn->sendq);
+	/* before on_open, which may arm a timer that queues the work */
+	if (srv->ops->work)
+		INIT_WORK(&conn->work, srv->ops->work);
 	ksrv_timers_init(conn);
 	return conn;
 }

@@ -89,6 +89,8 @@ struct ksrv_conn;
  * legacy.c); nothing else in the engine asks which design runs.
  */
 struct ksrv_design_ops {
+	/* what conn->work runs, if the design has one */
+	work_func_t work;
 	/* a new connection is in the registry: serve it */
 	int (*start)(struct ksrv_conn *conn);
 	/* in ksrv_conn_close(): no callback may reach it afterwards */

@@ -258,7 +258,6 @@ static int ksrv_io_start(struct ksrv_conn *conn)
 {
 	int err;
 
-	INIT_WORK(&conn->work, ksrv_io_work);
 	err = ksrv_io_hook(conn);
 	/* bytes may have arrived before the callbacks were ours */
 	if (!err)
@@ -354,6 +353,7 @@ static long ksrv_io_send_page(struct ksrv_conn *conn, struct page *page,
 }
 
 const struct ksrv_design_ops ksrv_event_ops = {
+	.work = ksrv_io_work,
 	.start = ksrv_io_start,
 	.stop = ksrv_io_unhook,
 	.kill = ksrv_io_kill,

@@ -119,7 +119,6 @@ static void ksrv_legacy_timeouts(struct ksrv_conn *conn)
 static int ksrv_blocking_start(struct ksrv_conn *conn)
 {
 	ksrv_legacy_timeouts(conn);
-	INIT_WORK(&conn->work, ksrv_legacy_work);
 	ksrv_conn_get(conn);	/* for the work */
 	queue_work(conn->srv->wq, &conn->work);
 	return 0;
@@ -190,6 +189,7 @@ static long ksrv_legacy_send_page(struct ksrv_conn *conn, struct page *page,
 }
 
 const struct ksrv_design_ops ksrv_blocking_ops = {
+	.work = ksrv_legacy_work,
 	.start = ksrv_blocking_start,
 	.stop = ksrv_legacy_stop,
 	.kill = ksrv_legacy_kill,

@@ -68,8 +68,8 @@ void *ksrv_scratch_get(struct ksrv_server *srv, struct ksrv_scratch **slot)
 		return s->buf;
 	}
 	*slot = NULL;
-	/* never the OOM killer for it: the caller copes without */
-	return kvmalloc(KSRV_SCRATCH_SIZE,
+	/* no vmalloc, no OOM killer for it: the caller copes without */
+	return kmalloc(KSRV_SCRATCH_SIZE,
 		       GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
 }
 
@@ -78,5 +78,5 @@ void ksrv_scratch_put(struct ksrv_scratch *slot, void *buf)
 	if (slot)
 		mutex_unlock(&slot->lock);
 	else
-		kvfree(buf);
+		kfree(buf);
 }
