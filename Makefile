@@ -18,6 +18,8 @@ all: modules tools
 help:
 	@echo "make              build kecho.ko (W=1) and the userspace tools (-Wall -Wextra)"
 	@echo "make deps         install missing Debian packages (root)"
+	@echo "make install      the modules into /lib/modules/KVER/updates, then depmod (DESTDIR=...)"
+	@echo "make uninstall    remove them again"
 	@echo "make check        install deps, then run every test suite"
 	@echo "make check-host   userspace tests on this machine"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
@@ -34,6 +36,21 @@ help:
 
 deps:
 	@$(TOP)/scripts/deps.sh
+
+# Install the modules the distribution's way: under updates/ of the
+# kernel's module tree, then depmod, so that "modprobe khttpd" pulls in
+# ksrv.  DESTDIR installs into another root (a package, an initramfs).
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates/kecho
+MODULES := ksrv kecho khttpd
+install: modules
+	@install -d $(MODDIR)
+	@for m in $(MODULES); do install -m 644 $(STOCK)/$$m.ko $(MODDIR)/; done
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
+uninstall:
+	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULES)))
+	-rmdir $(MODDIR) 2>/dev/null
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 # Modules are built in a copy of kernel/ per target kernel, so that the
 # source tree stays clean and two kernels never share objects.
@@ -139,7 +156,7 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all help deps modules tools http-root check check-all check-host \
+.PHONY: all help deps install uninstall modules tools http-root check check-all check-host \
 	check-stock check-http \
 	check-debug stress debug-kernel debug-modules \
 	demo bench profile vm-shell fuzz lint clean FORCE

@@ -144,8 +144,10 @@ static struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
 	return conn;
 }
 
+/* A connection that was never served; on_open may have armed a timer. */
 static void ksrv_conn_free_unused(struct ksrv_conn *conn)
 {
+	ksrv_timers_shutdown(conn);
 	ksrv_stat_sub(conn->srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
 	kfree(conn);
 }
