@@ -236,7 +236,8 @@ void ksrv_conn_close(struct ksrv_conn *conn, int reason)
 	} else {
 		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	}
-	if (reason < 0 && !ksrv_peer_error(reason))
+	/* -EAGAIN is a limit, not a failure: its cause says so itself */
+	if (reason < 0 && reason != -EAGAIN && !ksrv_peer_error(reason))
 		ksrv_err_rl(srv, "connection closed on error %d\n", reason);
 	if (test_bit(KSRV_CONN_OPENED, &conn->flags) && srv->proto->on_close)
 		srv->proto->on_close(conn, reason);
