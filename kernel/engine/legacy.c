@@ -136,7 +136,7 @@ static int ksrv_kthread_start(struct ksrv_conn *conn)
 	task = kthread_run(ksrv_legacy_thread, conn, "%s-conn",
 			   srv->proto->name);
 	if (IS_ERR(task)) {
-		ksrv_err_rl(srv, "kthread design: no thread for a connection (%ld), threads-max reached?\n",
+		ksrv_err_rl(srv, "no thread for a connection (%ld): threads-max?\n",
 			    PTR_ERR(task));
 		module_put(THIS_MODULE);
 		atomic_dec(&srv->nthreads);
