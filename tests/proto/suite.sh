@@ -146,7 +146,7 @@ t_amplify_mem() {
 t_amplify_linear() {
 	tp_load mode=amplify || return 1
 	rc=0
-	pclient linear port=$TPP in=$LIN_IN rounds=2 ratio=8 || rc=1
+	pclient linear port=$TPP in=$LIN_IN rounds=3 ratio=8 || rc=1
 	rmmod_clean ksrv_testproto || rc=1
 	[ "$rc" = 0 ]
 }

@@ -567,6 +567,7 @@ int cmd_vanish(int argc, char **argv)
 struct chaos {
 	int port;
 	int timer;
+	int amplify;
 	double end;
 	pthread_mutex_t lock;
 	long conns, bad, gone;
@@ -581,7 +582,8 @@ static void *chaos_thread(void *arg)
 
 	while (now_s() < c->end) {
 		int op = rand_r(&seed) % 4, fd = tcp_connect(c->port);
-		size_t want = 1 + rand_r(&seed) % sizeof(buf);
+		size_t want = 1 + rand_r(&seed) %
+			      (c->amplify ? KTP_AMPLIFY : sizeof(buf));
 		size_t got = 0;
 		const char *bad = NULL;
 
@@ -597,7 +599,7 @@ static void *chaos_thread(void *arg)
 			if (write_all(fd, msg, strlen(msg)))
 				want = 0;
 			while (!c->timer && got < want &&
-			       wait_fd(fd, POLLIN, 5000) > 0) {
+			       wait_fd(fd, POLLIN, 2000) > 0) {
 				ssize_t r = recv(fd, buf + got, want - got,
 						 MSG_DONTWAIT);
 
@@ -633,6 +635,8 @@ int cmd_chaos(int argc, char **argv)
 	struct chaos c = {
 		.port = arg_ll(argc, argv, "port", 12400),
 		.timer = !strcmp(arg_str(argc, argv, "kind", "amplify"), "timer"),
+		.amplify = !strcmp(arg_str(argc, argv, "kind", "amplify"),
+				   "amplify"),
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 	};
 	int threads = arg_ll(argc, argv, "threads", 4), i;

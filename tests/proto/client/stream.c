@@ -43,6 +43,7 @@ struct amp_opts {
 	long delay_us;		/* after every read, a slow reader */
 	const char *proc;
 	int timeout;		/* seconds without progress */
+	int rcvbuf;		/* SO_RCVBUF, 0: autotuned */
 };
 
 /* One amplify connection; returns 0 and its time and peak memory. */
@@ -60,6 +61,9 @@ static int amplify_run(const struct amp_opts *o, double *secs,
 	fd = tcp_connect(o->port);
 	if (fd < 0)
 		return fail("connect to %d: %s", o->port, strerror(errno));
+	if (o->rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf,
+			   sizeof(o->rcvbuf));
 	set_nonblock(fd);
 	while (got < want) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -138,6 +142,7 @@ static void amp_opts_get(struct amp_opts *o, int argc, char **argv)
 	o->delay_us = arg_ll(argc, argv, "delay", 0);
 	o->proc = arg_str(argc, argv, "proc", NULL);
 	o->timeout = arg_ll(argc, argv, "timeout", 60);
+	o->rcvbuf = arg_ll(argc, argv, "rcvbuf", 0);
 }
 
 /* amplify port= in= [delay=US] [proc=NAME memmax=BYTES] */
@@ -161,18 +166,22 @@ int cmd_amplify(int argc, char **argv)
 }
 
 /*
- * linear port= in= [rounds=2] [ratio=8]: the best time of in*4 against
- * the best of in; at most ratio times as long.
+ * linear port= in= [rounds=3] [ratio=8] [rcvbuf=262144]: the best time
+ * of in*4 against the best of in; at most ratio times as long.  A fixed
+ * receive buffer keeps TCP's autotuning from making the long run differ
+ * from the short one in more than its length.
  */
 int cmd_linear(int argc, char **argv)
 {
-	long long rounds = arg_ll(argc, argv, "rounds", 2), mem;
+	long long rounds = arg_ll(argc, argv, "rounds", 3), mem;
 	double ratio = arg_ll(argc, argv, "ratio", 8), best[2] = { 1e9, 1e9 };
 	struct amp_opts o;
 	int i, size;
 
 	amp_opts_get(&o, argc, argv);
 	o.delay_us = 0;
+	if (!o.rcvbuf)
+		o.rcvbuf = 262144;
 	for (i = 0; i < rounds; i++) {
 		for (size = 0; size < 2; size++) {
 			struct amp_opts x = o;
