@@ -35,8 +35,8 @@ for m in ksrv_kunit khttpd_parse_kunit; do
 	dmesg -c | sed 's/^\[[^]]*\] //' > /tmp/kunit.$m
 	# "    # Subtest: S", "    1..N", "    ok N case", "    # case: ..."
 	awk '
-	/^    # Subtest: / { suite = $4; next }
-	/^    1\.\.[0-9]+$/ { split($1, a, ".."); plan += a[2]; next }
+	/^    # Subtest: / { suite = $3; next }
+	/^    1\.\.[0-9]+/ { p = $1; sub(/^1\.\./, "", p); plan += p; next }
 	/^    (not )?ok [0-9]+ / {
 		st = ($1 == "ok") ? "ok" : "notok"
 		name = ($1 == "ok") ? $3 : $4
