@@ -350,6 +350,29 @@ t_trunc_rmmod() {
 	[ "$rc" = 0 ]
 }
 
+# The same with nothing unread at the server, which closing would reset by
+# itself: only the engine's truncation rule makes these RST.
+t_owed_idle() {
+	tp_load mode=amplify idle_timeout=2 || return 1
+	rc=0
+	pclient owed port=$TPP in=4096 wait=6 expect=rst || rc=1
+	expect_kv $PROC close_idle 1 || rc=1
+	rmmod_clean ksrv_testproto || rc=1
+	[ "$rc" = 0 ]
+}
+
+t_owed_rmmod() {
+	tp_load mode=amplify || return 1
+	rc=0
+	pclient owed port=$TPP in=4096 wait=4 expect=rst ready=/tmp/ready.o > /tmp/owed.out 2>&1 &
+	op=$!
+	wait_ready /tmp/ready.o $op || rc=1
+	rmmod_clean ksrv_testproto || rc=1
+	wait $op || rc=1
+	cat /tmp/owed.out
+	[ "$rc" = 0 ]
+}
+
 t_fin_idle() {
 	insmod /kecho/kecho.ko port=$KEP idle_timeout=2 || return 1
 	rc=0
@@ -432,6 +455,8 @@ run "defect 1: 100 kthread connections hold ksrv.ko; rmmod ksrv once they are go
 run "defect 2: backlog=1000000 is clamped to somaxconn and logged" t_backlog
 run "defect 3: idle_timeout with output queued ends in RST" t_trunc_idle
 run "defect 3: rmmod with output queued ends in RST" t_trunc_rmmod
+run "defect 3: idle_timeout with output owed and nothing unread ends in RST" t_owed_idle
+run "defect 3: rmmod with output owed and nothing unread ends in RST" t_owed_rmmod
 run "defect 3: idle_timeout with nothing owed ends in FIN" t_fin_idle
 run "defect 3: rmmod with nothing owed ends in FIN" t_fin_rmmod
 run "defect 4: keepalive=2 finds a vanished peer within 15 s" t_vanish 2

@@ -4,6 +4,7 @@
  * idle, vanish and chaos.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -498,6 +499,12 @@ int cmd_flood(int argc, char **argv)
 			sent += w;
 			continue;
 		}
+		if (errno == ECONNRESET || errno == EPIPE) {
+			/* the server gave up before we stopped writing */
+			say("flood: %s after writing %lld bytes", strerror(errno),
+			    sent);
+			return expect_end("rst", expect);
+		}
 		if (errno != EAGAIN)
 			return fail("send: %s", strerror(errno));
 		if (wait_fd(fd, POLLOUT, 1000) == 0)
@@ -515,6 +522,65 @@ int cmd_flood(int argc, char **argv)
 	touch(arg_str(argc, argv, "ready", NULL));
 	sleep_ms(wait * 1000L);
 	return expect_end(read_to_end(fd, sent), expect);
+}
+
+/*
+ * owed port= [in=64] [wait=SECS] expect=rst|eof [ready=FILE]: against
+ * ksrv_testproto amplify, a small receive buffer and @in bytes sent, all
+ * of which the server reads at once; then no reading for @wait seconds,
+ * so the server holds output owed to us and nothing unread from us (an
+ * unread byte would make the kernel reset the close by itself).  Then
+ * read the pattern to the end and see how it ends.
+ */
+int cmd_owed(int argc, char **argv)
+{
+	int port = arg_ll(argc, argv, "port", 12400);
+	int in = arg_ll(argc, argv, "in", 64);
+	int wait = arg_ll(argc, argv, "wait", 6);
+	const char *expect = arg_str(argc, argv, "expect", "rst");
+	static unsigned char buf[1 << 16];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int rcvbuf = 4096;
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	uint64_t got = 0;
+
+	if (in < 1 || in > (int)sizeof(buf))
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		return fail("connect to %d: %s", port, strerror(errno));
+	memset(buf, 'o', in);
+	if (write_all(fd, buf, in))
+		return fail("send: %s", strerror(errno));
+	sleep_ms(1000);
+	touch(arg_str(argc, argv, "ready", NULL));
+	sleep_ms(wait * 1000L);
+	for (;;) {
+		ssize_t r;
+
+		if (wait_fd(fd, POLLIN, 15000) <= 0)
+			return fail("the connection is still open after %llu bytes",
+				    (unsigned long long)got);
+		r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r < 0 && errno == EAGAIN)
+			continue;
+		if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+			say("owed: %llu of %d bytes received, then %s",
+			    (unsigned long long)got, in * KTP_AMPLIFY,
+			    r ? "RST" : "EOF");
+			if (got >= (uint64_t)in * KTP_AMPLIFY)
+				return fail("everything owed arrived: nothing was queued");
+			return expect_end(r ? "rst" : "eof", expect);
+		}
+		if (r < 0)
+			return fail("recv: %s", strerror(errno));
+		if (pattern_check(buf, r, got) >= 0)
+			return fail("bytes differ from the pattern");
+		got += r;
+	}
 }
 
 /*

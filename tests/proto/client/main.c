@@ -24,6 +24,7 @@ static const struct {
 	{ "hold", cmd_hold },
 	{ "flood", cmd_flood },
 	{ "idle", cmd_idle },
+	{ "owed", cmd_owed },
 	{ "vanish", cmd_vanish },
 	{ "chaos", cmd_chaos },
 };

@@ -53,6 +53,7 @@ int cmd_load(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_flood(int argc, char **argv);
 int cmd_idle(int argc, char **argv);
+int cmd_owed(int argc, char **argv);
 int cmd_vanish(int argc, char **argv);
 int cmd_chaos(int argc, char **argv);
 
