@@ -19,10 +19,12 @@ for a in "$@"; do
 done
 if [ "$debug" = 1 ]; then
 	: "${cycles:=10}" "${stream_mib:=64}"
-	AMP_IN=65536 LIN_IN=4096 SLACK=4000
+	# KASAN and lockdep: a connection costs ~30 ms, a MB ~0.6 s
+	AMP_IN=65536 LIN_IN=1024 SLACK=4000 RCVBUF=-1
+	PT_TIMEOUT=900
 else
 	: "${cycles:=4}" "${stream_mib:=1024}"
-	AMP_IN=65536 LIN_IN=16384 SLACK=2500
+	AMP_IN=65536 LIN_IN=16384 SLACK=2500 RCVBUF=262144
 fi
 TP=/kecho/ksrv_testproto.ko
 TPP=12400
@@ -146,7 +148,7 @@ t_amplify_mem() {
 t_amplify_linear() {
 	tp_load mode=amplify || return 1
 	rc=0
-	pclient linear port=$TPP in=$LIN_IN rounds=3 ratio=8 || rc=1
+	pclient linear port=$TPP in=$LIN_IN rounds=3 ratio=8 rcvbuf=$RCVBUF || rc=1
 	rmmod_clean ksrv_testproto || rc=1
 	[ "$rc" = 0 ]
 }

@@ -166,7 +166,7 @@ int cmd_amplify(int argc, char **argv)
 }
 
 /*
- * linear port= in= [rounds=3] [ratio=8] [rcvbuf=262144]: the best time
+ * linear port= in= [rounds=3] [ratio=8] [rcvbuf=262144|-1]: the best time
  * of in*4 against the best of in; at most ratio times as long.  A fixed
  * receive buffer keeps TCP's autotuning from making the long run differ
  * from the short one in more than its length.
@@ -182,6 +182,8 @@ int cmd_linear(int argc, char **argv)
 	o.delay_us = 0;
 	if (!o.rcvbuf)
 		o.rcvbuf = 262144;
+	if (o.rcvbuf < 0)	/* rcvbuf=-1: autotuned */
+		o.rcvbuf = 0;
 	for (i = 0; i < rounds; i++) {
 		for (size = 0; size < 2; size++) {
 			struct amp_opts x = o;
