@@ -24,6 +24,7 @@ help:
 	@echo "make check-host   userspace tests on this machine"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
 	@echo "make check-http   the khttpd suite in a VM on Debian's kernel"
+	@echo "make check-proto  the engine API suite (ksrv_testproto.ko) in a VM on Debian's kernel"
 	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
 	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
@@ -64,13 +65,27 @@ modules:
 tools:
 	$(MAKE) -C $(TOP)/tools OUT=$(BIN)
 
+# Test-only modules, never shipped, each linked against the Module.symvers
+# of the ksrv.ko built for its kernel: ksrv_testproto.ko (tests/proto/) for
+# both kernels, the KUnit modules (tests/kunit/) for the debug kernel only,
+# which has CONFIG_KUNIT.
+# $(call test-module,BUILD-DIR,KDIR,SUBDIR)
+test-module = $(MAKE) -C $(2) M=$(1)/$(3) W=1 KSRV_SRC=$(1)/src \
+	KBUILD_EXTRA_SYMBOLS=$(1)/src/Module.symvers modules
+
+proto-modules: modules
+	@mkdir -p $(STOCK)/proto
+	@cp $(TOP)/tests/proto/Kbuild $(TOP)/tests/proto/*.[ch] $(STOCK)/proto/
+	$(call test-module,$(STOCK),$(KDIR),proto)
+	@cp $(STOCK)/proto/*.ko $(STOCK)/
+
 # Debian's HTTP clients and their libraries, for the HTTP suite.
 HTTP_TOOLS := curl wrk ab h2load
 HTTP_ROOT := $(BUILD)/http-root
 http-root:
 	@$(TOP)/scripts/bin-root.sh $(HTTP_ROOT) $(HTTP_TOOLS)
 
-$(STOCK)/initramfs.cpio.gz: modules tools http-root FORCE
+$(STOCK)/initramfs.cpio.gz: modules proto-modules tools http-root FORCE
 	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN) $(HTTP_ROOT)
 
 check: deps
@@ -88,9 +103,12 @@ check-stock: $(STOCK)/initramfs.cpio.gz
 check-http: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh http
 
+check-proto: $(STOCK)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh proto
+
 check-debug: deps
 	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh selfcheck debug
+	@$(TOP)/scripts/check.sh selfcheck debug kunit
 
 # More stress cycles on the debug kernel: CYCLES=N (default 100).
 stress: deps
@@ -107,12 +125,18 @@ debug-kernel:
 
 # kecho.ko and the self-check module, built against the debug kernel.
 debug-modules: debug-kernel
-	@mkdir -p $(DEBUG)/src $(DEBUG)/bugs
+	@mkdir -p $(DEBUG)/src $(DEBUG)/bugs $(DEBUG)/proto $(DEBUG)/kunit
 	@cp -r $(TOP)/kernel/. $(DEBUG)/src/
 	@cp -r $(TOP)/tests/bugs/. $(DEBUG)/bugs/
+	@cp $(TOP)/tests/proto/Kbuild $(TOP)/tests/proto/*.[ch] $(DEBUG)/proto/
+	@cp $(TOP)/tests/kunit/Kbuild $(TOP)/tests/kunit/*.c \
+		$(TOP)/kernel/http/parse.[ch] $(DEBUG)/kunit/
 	$(MAKE) -C $(DEBUG)/src KDIR=$$(cat $(DEBUG)/kdir)
 	$(MAKE) -C $(DEBUG)/bugs KDIR=$$(cat $(DEBUG)/kdir)
-	@cp $(DEBUG)/src/*.ko $(DEBUG)/bugs/*.ko $(DEBUG)/
+	$(call test-module,$(DEBUG),$$(cat $(DEBUG)/kdir),proto)
+	$(call test-module,$(DEBUG),$$(cat $(DEBUG)/kdir),kunit)
+	@cp $(DEBUG)/src/*.ko $(DEBUG)/bugs/*.ko $(DEBUG)/proto/*.ko \
+		$(DEBUG)/kunit/*.ko $(DEBUG)/
 
 $(DEBUG)/initramfs.cpio.gz: debug-modules tools http-root FORCE
 	@$(TOP)/vm/mkinitramfs.sh $@ $(DEBUG) $(BIN) $(HTTP_ROOT)
@@ -156,7 +180,7 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all help deps install uninstall modules tools http-root check check-all check-host \
-	check-stock check-http \
+.PHONY: all help deps install uninstall modules tools http-root check check-all \
+	check-host check-stock check-http check-proto proto-modules \
 	check-debug stress debug-kernel debug-modules \
 	demo bench profile vm-shell fuzz lint clean FORCE

@@ -6,6 +6,9 @@
 #        stock      the kernel suite on Debian's kernel, in QEMU
 #        http       the khttpd suite on Debian's kernel, in QEMU
 #        http-debug the khttpd suite on the debug kernel
+#        proto      the engine API suite (ksrv_testproto.ko) on Debian's kernel
+#        proto-debug the engine API suite on the debug kernel
+#        kunit      the KUnit modules on the debug kernel
 #        selfcheck  the debug kernel catches planted bugs (its own boot)
 #        debug      the kernel suite on the debug kernel, 20 stress cycles,
 #                   kmemleak scans
@@ -37,6 +40,17 @@ run_suite() {
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
 		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 ;;
+	proto)
+		VM_OUT=$build/vm-proto VM_TIMEOUT=1800 "$top/vm/run.sh" run \
+			"$build/stock/initramfs.cpio.gz" tests/proto/suite.sh ;;
+	proto-debug)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-proto-debug \
+		VM_TIMEOUT=3600 "$top/vm/run.sh" run \
+			"$build/debug/initramfs.cpio.gz" tests/proto/suite.sh debug=1 ;;
+	kunit)
+		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-kunit \
+		VM_TIMEOUT=600 "$top/vm/run.sh" run \
+			"$build/debug/initramfs.cpio.gz" tests/kunit/run.sh ;;
 	selfcheck)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-selfcheck \
 		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=300 \

@@ -20,7 +20,7 @@ cp "$kodir"/*.ko "$stage/kecho/"
 cp "$bindir"/* "$stage/kecho/bin/"
 cp "$top"/tests/vm/*.sh "$stage/kecho/tests/"
 # suites kept in their own folder keep it
-for d in http; do
+for d in http proto kunit; do
 	[ -d "$top/tests/$d" ] && cp -r "$top/tests/$d" "$stage/kecho/tests/$d"
 done
 if ls "$top"/bench/vm/*.sh >/dev/null 2>&1; then
