@@ -161,8 +161,9 @@ raw_secs() {
 	sed -n 's/.* \([0-9.]*\) s after connect.*/\1/p' /tmp/raw.err
 }
 
+# Responses in /tmp/resp (their bodies are text, or end in a newline).
 nresp() {
-	grep -c '^HTTP/1\.1 [0-9][0-9][0-9] ' /tmp/resp
+	grep -o 'HTTP/1\.1 [0-9][0-9][0-9] ' /tmp/resp | wc -l
 }
 
 show_resp() {
@@ -255,8 +256,12 @@ bodies_exact() {
 			return 1
 		fi
 	done
-	sum=$(curl -s $U/f64M | md5sum | cut -d' ' -f1)
-	[ "$sum" = "$md5_64M" ] || { diag "f64M: md5 $sum, want $md5_64M"; return 1; }
+	# to a file: a pipe to md5sum is twice as slow under TCG
+	code=$(curl -s -o /tmp/f64M -w '%{http_code}' $U/f64M)
+	sum=$(md5sum < /tmp/f64M | cut -d' ' -f1)
+	rm -f /tmp/f64M
+	[ "$code" = 200 ] && [ "$sum" = "$md5_64M" ] ||
+		{ diag "f64M: status $code, md5 $sum, want $md5_64M"; return 1; }
 }
 
 head_request() {
@@ -498,12 +503,12 @@ expect() {
 	else
 		[ "$n" = 2 ] && [ "$raw_rc" = 0 ] &&
 			[ "$(hval Connection /tmp/resp)" != close ] &&
-			[ "$(grep '^HTTP/1.1 ' /tmp/resp | sed -n 2p | cut -d' ' -f2)" = 200 ] &&
+			[ "$(grep -o 'HTTP/1\.1 [0-9]* ' /tmp/resp | sed -n 2p | cut -d' ' -f2)" = 200 ] &&
 			[ "$(tail -c 6 /tmp/resp)" = small ] ||
 			{ diag "$n responses, end $raw_rc"; show_resp; return 1; }
 	fi
 	# an error response has a short HTML body of its Content-Length
-	if [ "$1" -ge 400 ]; then
+	if [ "$1" -ge 400 ] && [ "$1" != 416 ]; then
 		len=$(hval Content-Length /tmp/resp)
 		body=$(sed '1,/^\r$/d' /tmp/resp | head -c "$len")
 		case $body in
@@ -549,7 +554,7 @@ s403() {
 	done
 }
 s404() {
-	for f in nope nope/ sub/nope.txt 'nope%20x' link-in; do
+	for f in nope nope/ sub/nope.txt 'nope%20x'; do
 		req "GET /$f HTTP/1.1\r\nHost: x\r\n\r\n"
 		expect 404 keep || { diag "/$f"; return 1; }
 	done
@@ -565,7 +570,7 @@ s405() {
 s413() {
 	req 'GET /small.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 65537\r\n\r\n' && expect 413 close || return 1
 	# 64 KiB exactly is skipped
-	{ printf 'GET /f1 HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n'
+	{ printf 'GET /sub/file.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n'
 	  head -c 65536 /dev/zero; } > /tmp/req
 	printf '%b' "$GOOD" >> /tmp/req
 	raw
@@ -610,7 +615,7 @@ s416() {
 		[ "$(hval Content-Length /tmp/resp)" = 0 ]
 }
 s206_304() {
-	req 'GET /f4097 HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0\r\n\r\n' && expect 206 keep || return 1
+	req 'GET /sub/file.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=3-\r\n\r\n' && expect 206 keep || return 1
 	etag=$(curl -s -I $U/small.txt | grep -i '^etag:' | sed 's/^[^:]*: *//; s/\r$//')
 	req "GET /small.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: $etag\r\n\r\n"
 	expect 304 keep || return 1
@@ -640,23 +645,7 @@ section_status() {
 
 traversal() {
 	fails=0
-	: > /tmp/all
-	while IFS= read -r target; do
-		[ -n "$target" ] || continue
-		printf 'GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$target" > /tmp/req
-		raw
-		cat /tmp/resp >> /tmp/all
-		st=$(status_of /tmp/resp)
-		case $st in
-		400|403|404) ;;
-		*) diag "$target: status $st"; fails=$((fails + 1)) ;;
-		esac
-		if grep -q "$MARK" /tmp/resp; then
-			diag "$target: the secret leaked"
-			fails=$((fails + 1))
-		fi
-		echo "$target $st" >> /tmp/statuses
-	done <<'EOF'
+	cat > /tmp/targets <<'EOF'
 /../secret.txt
 /..%2fsecret.txt
 /..%2Fsecret.txt
@@ -697,15 +686,27 @@ http://x/secret.txt
 /....//secret.txt
 /...
 EOF
-	# every spelling also through curl's own request (absolute paths)
+	hclient probe -x "$MARK" $H /tmp/targets > /tmp/probe.out
+	rc=$?
+	diag "statuses: $(grep -v '^# ' /tmp/probe.out | cut -d' ' -f1 | sort |
+		uniq -c | tr -s ' \n' ' ')"
+	grep '<-\|^# ' /tmp/probe.out
+	[ $rc = 0 ] || fails=1
+	# the probe sees a marker when there is one
+	echo /small.txt > /tmp/control
+	if hclient probe -x small -a 200 $H /tmp/control > /dev/null; then
+		diag "the probe missed a marker"
+		fails=1
+	fi
+	# some also through curl, as it sends them
+	: > /tmp/all
 	for p in /../secret.txt /link-abs /link-rel /linkdir/secret.txt \
 		 /sub/link-up /%2e%2e/secret.txt; do
 		curl -s --path-as-is "$U$p" >> /tmp/all
 	done
-	diag "$(wc -l < /tmp/statuses) raw targets: statuses $(cut -d' ' -f2 /tmp/statuses | sort | uniq -c | tr -s ' \n' ' ')"
 	if grep -q "$MARK" /tmp/all; then
-		diag "the secret appeared in a response"
-		fails=$((fails + 1))
+		diag "the secret appeared in a response to curl"
+		fails=1
 	fi
 	[ $fails = 0 ]
 }
@@ -726,7 +727,6 @@ symlinks_refused() {
 
 section_traversal() {
 	loaded || load
-	: > /tmp/statuses
 	t "traversal: 39 raw spellings get 400/403/404, the secret never sent" traversal
 	t "symlinks (absolute, relative, to a dir, inside) never followed" symlinks_refused
 }
@@ -811,10 +811,10 @@ mhb_load() {
 
 mhb_limit() {
 	# heads of 1024 bytes pass, 1025 do not
-	pad=$((1024 - 42))
+	pad=$((1024 - 41))
 	{ printf 'GET /small.txt HTTP/1.1\r\nHost: x\r\nX: '
 	  head -c $pad /dev/zero | tr '\0' p; printf '\r\n\r\n'; } > /tmp/req
-	diag "a head of $(wc -c < /tmp/req) bytes"
+	[ "$(wc -c < /tmp/req)" = 1024 ] || { diag "a head of $(wc -c < /tmp/req) bytes"; return 1; }
 	expect 200 keep || return 1
 	{ printf 'GET /small.txt HTTP/1.1\r\nHost: x\r\nX: '
 	  head -c $((pad + 1)) /dev/zero | tr '\0' p; printf '\r\n\r\n'; } > /tmp/req

@@ -8,6 +8,11 @@
  *	IDLE_S seconds (default 3) pass without a byte.  Says on stderr how
  *	it ended and when.  Exit: 0 closed (FIN), 2 still open, 3 reset,
  *	1 error.
+ *   hclient probe [-x MARK] [-a LIST] HOST:PORT FILE
+ *	One GET (with Connection: close) on a new connection for each line
+ *	of FILE, the target sent as it is.  Prints "STATUS TARGET" for each;
+ *	fails if a status is not in LIST (default 400,403,404) or MARK
+ *	appears anywhere in a response.
  *   hclient pipeline [-n N] HOST:PORT DOCROOT PATH...
  *	N requests (default 100) for the PATHs in turn, written at once on
  *	one connection, the last with Connection: close; checks N responses
@@ -436,6 +441,77 @@ static int cmd_raw(int argc, char **argv)
 		how, now() - t0, now() - last_sent, sent, len);
 	close(fd);
 	return rc;
+}
+
+/* probe */
+
+static int cmd_probe(int argc, char **argv)
+{
+	const char *mark = NULL, *allow = "400,403,404";
+	char line[8192], *resp;
+	int opt, bad = 0, n = 0;
+	size_t cap = 1 << 20;
+	FILE *f;
+
+	while ((opt = getopt(argc, argv, "x:a:")) != -1) {
+		if (opt == 'x')
+			mark = optarg;
+		else if (opt == 'a')
+			allow = optarg;
+		else
+			die("probe [-x MARK] [-a LIST] HOST:PORT FILE");
+	}
+	if (argc - optind != 2)
+		die("probe [-x MARK] [-a LIST] HOST:PORT FILE");
+	set_server(argv[optind]);
+	f = fopen(argv[optind + 1], "r");
+	resp = malloc(cap + 1);
+	if (!f || !resp)
+		die("cannot open %s", argv[optind + 1]);
+	while (fgets(line, sizeof(line), f)) {
+		char req[9000], code[8];
+		size_t len = 0;
+		int fd, status = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0])
+			continue;
+		n++;
+		snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+			 line);
+		fd = dial();
+		if (fd < 0 || write_all(fd, req, strlen(req)))
+			die("cannot connect or send: %s", strerror(errno));
+		for (;;) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			ssize_t r;
+
+			if (poll(&pfd, 1, 5000) != 1 || len == cap)
+				break;
+			r = read(fd, resp + len, cap - len);
+			if (r <= 0)
+				break;
+			len += r;
+		}
+		close(fd);
+		resp[len] = '\0';
+		sscanf(resp, "HTTP/1.1 %d ", &status);
+		snprintf(code, sizeof(code), "%d", status);
+		printf("%d %s", status, line);
+		if (!status || !strstr(allow, code)) {
+			printf("  <- not in %s", allow);
+			bad++;
+		}
+		if (mark && memmem(resp, len, mark, strlen(mark))) {
+			printf("  <- THE MARKER LEAKED");
+			bad++;
+		}
+		putchar('\n');
+	}
+	fclose(f);
+	note("%d targets, %d bad", n, bad);
+	return bad != 0;
 }
 
 /* pipeline */
@@ -878,7 +954,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 
 	if (argc < 2)
-		die("usage: hclient raw|pipeline|many|slowloris|slowread ...");
+		die("usage: hclient raw|probe|pipeline|many|slowloris|slowread ...");
 	/* as many descriptors as allowed */
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
 		rl.rlim_cur = rl.rlim_max;
@@ -889,6 +965,8 @@ int main(int argc, char **argv)
 	argc--;
 	if (!strcmp(argv[0], "raw"))
 		return cmd_raw(argc, argv);
+	if (!strcmp(argv[0], "probe"))
+		return cmd_probe(argc, argv);
 	if (!strcmp(argv[0], "pipeline"))
 		return cmd_pipeline(argc, argv);
 	if (!strcmp(argv[0], "many"))
