@@ -76,7 +76,8 @@ make_docroot() {
 	echo 'in sub' > sub/file.txt
 	echo a > noindex/a.txt
 	echo 'tricky' > 'noindex/<b>&"x'"'"'.txt'
-	mkdir noindex/deeper
+	mkdir noindex/deeper noindex/.git
+	echo 'DB_PASSWORD=x' > noindex/.env
 	echo priv > privdir/index.html
 	i=0
 	for s in 0 1 100 4096 5000 20000 65536 100000 200 7; do
@@ -849,6 +850,7 @@ listing() {
 		grep -qF 'href="a.txt"' /tmp/body &&
 		grep -qF 'href="deeper/"' /tmp/body &&
 		! grep -qF '<b>&"x' /tmp/body &&
+		! grep -q '\.env\|\.git' /tmp/body &&
 		[ "$(hval Content-Type /tmp/head)" = 'text/html; charset=utf-8' ] &&
 		[ "$(hval Content-Length /tmp/head)" = "$(wc -c < /tmp/body)" ] || return 1
 	# the link works
@@ -866,7 +868,7 @@ listing() {
 
 section_listing() {
 	t "loads with listing=1" load listing=1
-	t "listing=1: HTML-escaped, percent-encoded listing" listing
+	t "listing=1: HTML-escaped, percent-encoded listing, no dot files" listing
 }
 
 # ---------------------------------------------------------------------------
