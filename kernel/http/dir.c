@@ -72,7 +72,12 @@ static bool khttpd_listing_add(struct dir_context *ctx, const char *name,
 	struct khttpd_entry *e = l->e;
 	long h, t;
 
-	if (len == 1 && name[0] == '.')
+	/*
+	 * Names beginning with '.' are never served (400), so none is
+	 * listed: a listing must not tell of .git or .env.  Only ".." stays,
+	 * the link to the parent, which clients resolve before they ask.
+	 */
+	if (name[0] == '.' && !(len == 2 && name[1] == '.'))
 		return true;
 	h = khttpd_url_encode(name, len, e->href, sizeof(e->href));
 	t = khttp_html_escape(name, len, e->text, sizeof(e->text));

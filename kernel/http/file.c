@@ -13,7 +13,8 @@
  * string concatenated with the docroot and opened by name.
  *
  * Policy.  The work runs as root, so permissions would allow everything:
- * as TUX did, we serve only regular files that are world-readable.
+ * as TUX did, we serve only regular files that are world-readable, in
+ * directories that are all world-searchable.
  *
  * Streaming.  Each page of the range is taken from the page cache (read
  * in if it is not there) and handed to the engine by reference; TCP or
@@ -33,13 +34,51 @@
 #define KHTTPD_LOOKUP	(LOOKUP_BENEATH | LOOKUP_NO_SYMLINKS | \
 			 LOOKUP_NO_MAGICLINKS | LOOKUP_NO_XDEV)
 
+/*
+ * Every directory from @d's parent up to the docroot must be searchable
+ * by others, as a served file must be readable by them: a world-readable
+ * file in a private (say 0700) directory stays private, as it would from
+ * a server running as nobody.
+ */
+static bool khttpd_path_searchable(const struct path *root,
+				   struct dentry *d)
+{
+	struct dentry *p = dget_parent(d);
+	bool ok = true;
+
+	for (;;) {
+		struct dentry *next;
+
+		if (!(d_inode(p)->i_mode & 0001)) {
+			ok = false;
+			break;
+		}
+		if (p == root->dentry || IS_ROOT(p))
+			break;
+		next = dget_parent(p);
+		dput(p);
+		p = next;
+	}
+	dput(p);
+	return ok;
+}
+
 int khttpd_file_lookup(struct khttpd_server *ks, const char *path,
 		       struct path *out)
 {
 	const struct path *root = &ks->cfg.docroot;
+	int err;
 
-	return vfs_path_lookup(root->dentry, root->mnt, path, KHTTPD_LOOKUP,
-			       out);
+	err = vfs_path_lookup(root->dentry, root->mnt, path, KHTTPD_LOOKUP,
+			      out);
+	if (err)
+		return err;
+	if (out->dentry != root->dentry &&
+	    !khttpd_path_searchable(root, out->dentry)) {
+		path_put(out);
+		return -EACCES;
+	}
+	return 0;
 }
 
 bool khttpd_file_servable(const struct inode *inode)

@@ -271,7 +271,7 @@ static int khttpd_serve_path(struct khttpd_conn *kc, struct khttp_req *req,
 
 	err = khttpd_file_lookup(kc->ks, len ? name : ".", &p);
 	if (err)
-		return khttpd_fail(kc, 404, req);
+		return khttpd_fail(kc, err == -EACCES ? 403 : 404, req);
 	inode = d_inode(p.dentry);
 	if (S_ISDIR(inode->i_mode)) {
 		if (!dir && len)
