@@ -32,6 +32,7 @@ static const struct {
 	{ "idlemem", kt_idlemem, "memory of -n idle connections (IDLEMEM line)" },
 	{ "load", kt_load, "-c streaming + -i idle until the server ends them" },
 	{ "mixed", kt_mixed, "-t s of checked mixed clients, then load (-c, -i)" },
+	{ "calibrate", kt_calibrate, "this boot's speed: CPU loop, -n loopback round trips" },
 };
 
 static void usage(FILE *f)
@@ -43,6 +44,13 @@ static void usage(FILE *f)
 		   "tests:\n");
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		fprintf(f, "  %-10s %s\n", tests[i].name, tests[i].help);
+}
+
+double kt_scale = 1.0;
+
+long kt_ms(long ms)
+{
+	return (long)(ms * kt_scale + 0.5);
 }
 
 static int num(const char *s, long *out)
@@ -58,10 +66,13 @@ int main(int argc, char **argv)
 	struct kt_target t = { .stats = NULL };
 	struct kt_opts o = { .n = 100, .rounds = 10 };
 	const char *addr = "127.0.0.1:12345";
+	const char *scale = getenv("KT_SCALE");
 	long *field;
 	size_t i;
 	int c;
 
+	if (scale && atof(scale) > 1.0)
+		kt_scale = atof(scale);
 	while ((c = getopt(argc, argv, "+a:s:h")) != -1) {
 		if (c == 'a')
 			addr = optarg;

@@ -83,7 +83,7 @@ static void conn_msg(char *buf, long i)
 /* Send one message on every connection; count those echoed in time. */
 static long echo_all(int *fds, long n, int timeout_ms)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
+	long long deadline = kt_now_ms() + kt_ms(timeout_ms);
 	struct epoll_event ev, evs[256];
 	long i, served = 0, closed = 0;
 	char msg[MSG_LEN + 1], got[MSG_LEN];
@@ -194,7 +194,7 @@ int kt_prompt(const struct kt_target *t, const struct kt_opts *o)
 			kt_fill(msg, sizeof(msg), r * 1000 + c);
 			if (kt_echo_exact(busy[c], msg, sizeof(msg), deadline)) {
 				kt_diag("client %ld round %ld: no echo within %ld ms",
-					c, r, deadline);
+					c, r, kt_ms(deadline));
 				goto out;
 			}
 			if (kt_now_ms() - start > worst)

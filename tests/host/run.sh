@@ -7,12 +7,13 @@
 # Servers listen on loopback ports in 23000-23999 (a block of 40 chosen by
 # PID, so two runs rarely collide) and are killed on exit, whatever happens.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/ktap.sh"
+. "$here/../lib/listen.sh"
 
 BIN=${BIN:?} HOST=${HOST:?}
 TMP=$(mktemp -d /tmp/kecho-host.XXXXXX)
 PORT=$((23000 + ($$ % 24) * 40))
-N=0
-FAILED=0
 SERVERS=()
 
 cleanup() {
@@ -26,46 +27,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-diag() { sed 's/^/# /' "$@"; }
-
-# report NAME STATUS
-report() {
-	N=$((N + 1))
-	if [ "$2" -eq 0 ]; then
-		echo "ok $N $1"
-	else
-		echo "not ok $N $1"
-		FAILED=1
-	fi
-}
-
-# skip NAME WHY
-skip() {
-	N=$((N + 1))
-	echo "ok $N $1 # SKIP $2"
-}
+diag() { ktap_diag "$@"; }
+report() { ktap_ok "$@"; }
+skip() { ktap_skip "$@"; }
 
 # start_server v4|v6 PROGRAM ARGS...: start it on the next free port and
-# wait for its "listening" line.  Sets ADDR and SERVER_PID.
+# wait until it listens.  Sets ADDR and SERVER_PID.
 start_server() {
-	local fam=$1 log
+	local fam=$1 st
 
 	shift
 	PORT=$((PORT + 1))
 	if [ "$fam" = v6 ]; then ADDR="[::1]:$PORT"; else ADDR="127.0.0.1:$PORT"; fi
-	log=$TMP/server.$PORT
-	: >"$log"
-	"$@" -a "$ADDR" 2>"$log" &
-	SERVER_PID=$!
+	start_listening "$TMP/server.$PORT" "$PORT" "$@" -a "$ADDR"
+	st=$?
+	SERVER_PID=$listen_pid
 	SERVERS+=("$SERVER_PID")
-	for _ in $(seq 50); do
-		grep -q 'listening on' "$log" && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "$* -a $ADDR did not start:" | diag
-	diag "$log"
-	return 1
+	return $st
 }
 
 # stop_server: SIGTERM, and return the server's exit status.
@@ -250,4 +228,4 @@ else
 	report bench_3000_conns 1
 fi
 
-exit $FAILED
+[ "$ktap_fail" = 0 ]
