@@ -12,6 +12,7 @@
 #   VM_SCAN     the kernel-log check (default vm/scan-log.sh; the debug
 #               kernel's self-check expects its planted reports instead)
 #   VM_CPU      QEMU CPU model
+#   VM_QEMU     the QEMU program (tests/host/fake-qemu stands in for it)
 #
 # check and bench fail (exit 1) when the suite fails, when the VM times
 # out, or when the kernel log shows a BUG, WARNING, Oops, lockdep report,
@@ -47,7 +48,7 @@ append+=" ${VM_APPEND:-}"
 # do_raw_spin_lock" from handle_edge_irq, and KASAN and lockdep are off
 # for the rest of the boot.  4-level paging also makes loopback TCP about
 # 2.5x faster under TCG (shorter page walks on every TLB miss).
-qemu=(qemu-system-x86_64 -accel tcg -cpu "${VM_CPU:-max,la57=off}" -smp 2 -m 2G -nographic
+qemu=("${VM_QEMU:-qemu-system-x86_64}" -accel tcg -cpu "${VM_CPU:-max,la57=off}" -smp 2 -m 2G -nographic
       -no-reboot -kernel "$KERNEL" -initrd "$initrd" -append "$append")
 
 if [ "$mode" = shell ]; then

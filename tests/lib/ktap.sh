@@ -18,8 +18,9 @@
 # PATTERNS (tests/lib/kernel-log.patterns) since the result before.
 #
 # KT_SCALE (default 1) is how much slower this boot is than the reference
-# (tests/lib/calibrate.sh); TEST_TIMEOUT (seconds, default 300, scaled)
-# bounds each command of t and t_fails, so that no test hangs the suite.
+# (tests/lib/calibrate.sh); TEST_TIMEOUT (seconds, default 300, scaled,
+# at most TEST_TIMEOUT_MAX, 1800) bounds each command of t and t_fails, so
+# that no test hangs the suite.
 
 ktap_n=0
 ktap_pass=0
@@ -99,6 +100,9 @@ ktap_skip() {
 # started.
 ktap_limited() {
 	ktap_lim=$(scaled "${TEST_TIMEOUT:-300}")
+	# a guard against hangs, not a promise: at most TEST_TIMEOUT_MAX
+	[ "$ktap_lim" -gt "${TEST_TIMEOUT_MAX:-1800}" ] &&
+		ktap_lim=${TEST_TIMEOUT_MAX:-1800}
 	( "$@" ) &
 	ktap_pid=$!
 	( sleep "$ktap_lim"
