@@ -29,6 +29,7 @@ struct kt_opts {
 	long limit;		/* max_conns or a memory bound, per test */
 	long deadline_ms;	/* longest acceptable round trip */
 	const char *ready;	/* file to create when set up (load) */
+	int spread;		/* -S: idle connections spread over the CPUs */
 };
 
 typedef int (*kt_test_fn)(const struct kt_target *t, const struct kt_opts *o);

@@ -40,7 +40,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: ktest [-a ADDR:PORT] [-s STATS_FILE] TEST [-n N] [-c N] [-i N] [-r N]\n"
-		   "             [-t SECONDS] [-l LIMIT] [-d MS] [-R READY_FILE]\n"
+		   "             [-t SECONDS] [-l LIMIT] [-d MS] [-R READY_FILE] [-S]\n"
 		   "tests:\n");
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		fprintf(f, "  %-10s %s\n", tests[i].name, tests[i].help);
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	optind++;
-	while ((c = getopt(argc, argv, "n:c:i:r:t:l:d:R:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:i:r:t:l:d:R:S")) != -1) {
 		switch (c) {
 		case 'n': field = &o.n; break;
 		case 'c': field = &o.clients; break;
@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 		case 'l': field = &o.limit; break;
 		case 'd': field = &o.deadline_ms; break;
 		case 'R': o.ready = optarg; continue;
+		case 'S': o.spread = 1; continue;
 		default: usage(stderr); return 2;
 		}
 		if (num(optarg, field)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Many connections at once, and idle ones that must not starve busy ones. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +192,57 @@ int kt_many(const struct kt_target *t, const struct kt_opts *o)
 }
 
 /*
+ * Open @n connections one at a time, each from the next CPU in turn, and
+ * each counted by the server before the next.  On loopback the handshake
+ * runs on the connecting CPU, and so does the server's accept and the
+ * connection's work: every CPU's worker pool gets its share.  Without it
+ * the idle connections may all land in one CPU's pool while a new client
+ * is served from the other's, and the blocking design's documented
+ * starvation shows or not by chance.
+ */
+static int *open_spread(const struct kt_target *t, long n)
+{
+	long i, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long active0 = kt_stat(t, "active"), settle = kt_now_ms() + kt_ms(20000);
+	int *fds = calloc(n ? n : 1, sizeof(*fds));
+	cpu_set_t all, one;
+
+	/* connections of an earlier test may still be closing: let them */
+	while (active0 > 0 && kt_now_ms() < settle) {
+		kt_sleep_ms(500);
+		if (kt_stat(t, "active") == active0)
+			break;
+		active0 = kt_stat(t, "active");
+	}
+
+	if (!fds || active0 < 0 || sched_getaffinity(0, sizeof(all), &all)) {
+		kt_diag("spreading connections needs the server's counters");
+		free(fds);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		CPU_ZERO(&one);
+		CPU_SET(i % ncpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		fds[i] = kt_connect(t);
+		if (fds[i] < 0 || kt_stat_wait(t, "active", active0 + i + 1, 10000)) {
+			kt_diag("connection %ld: not served", i);
+			while (i >= 0)
+				if (fds[i--] >= 0)
+					close(fds[i + 1]);
+			free(fds);
+			sched_setaffinity(0, sizeof(all), &all);
+			return NULL;
+		}
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	return fds;
+}
+
+/*
  * -i IDLE connections held open and silent, while -c clients each do -r
- * round trips; every round trip must take under -d ms.
+ * round trips; every round trip must take under -d ms.  -S: the idle ones
+ * spread over the CPUs (open_spread()).
  */
 int kt_prompt(const struct kt_target *t, const struct kt_opts *o)
 {
@@ -202,7 +252,7 @@ int kt_prompt(const struct kt_target *t, const struct kt_opts *o)
 	uint8_t msg[64];
 	long r, c;
 
-	idle = open_many(t, o->idle);
+	idle = o->spread ? open_spread(t, o->idle) : open_many(t, o->idle);
 	if (!idle)
 		return 1;
 	if (t->stats && kt_stat_wait(t, "active", o->idle, 20000))

@@ -102,7 +102,7 @@ section_legacy() {
 	# starved means never served: any wait shows it, so this one is not
 	# scaled (it would only make the test wait longer)
 	t_fails "blocking: idle connections beyond max_active starve a new client (4, documented limit)" \
-		env KT_SCALE=1 ktest -a "$ADDR" -s "$ST" prompt -i 40 -c 1 -r 1 -d 3000
+		env KT_SCALE=1 ktest -a "$ADDR" -s "$ST" prompt -S -i 40 -c 1 -r 1 -d 3000
 	fresh design=kthread
 	t "kthread: 10,000 connections, a thread each, up to threads-max (4)" \
 		kthread_many
