@@ -34,7 +34,7 @@ run_suite() {
 			"$top/vm/run.sh" selfcheck "$build/debug/initramfs.cpio.gz" ;;
 	debug)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-debug \
-		VM_TIMEOUT=2400 "$top/vm/run.sh" check \
+		VM_TIMEOUT=3600 "$top/vm/run.sh" check \
 			"$build/debug/initramfs.cpio.gz" cycles=20 debug=1 ;;
 	stress)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-stress \
