@@ -30,7 +30,7 @@ run_suite() {
 			"$build/stock/initramfs.cpio.gz" ;;
 	selfcheck)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-selfcheck \
-		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=300 \
+		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=900 \
 			"$top/vm/run.sh" selfcheck "$build/debug/initramfs.cpio.gz" ;;
 	debug)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-debug \
