@@ -1,6 +1,6 @@
 #!/bin/sh
 # Host side of the debug kernel's self-check: a console log of a boot that
-# ran tests/vm/selfcheck.sh must show each planted bug's report exactly
+# ran tests/bugs/selfcheck.sh must show each planted bug's report exactly
 # once, and no other problem that vm/scan-log.sh flags.
 #   debug/selfcheck-log.sh CONSOLE_LOG
 # Exits 0 if so; prints what is missing or unexpected otherwise.

@@ -53,11 +53,11 @@ run_suite() {
 			"$build/debug/initramfs.cpio.gz" tests/kunit/run.sh ;;
 	selfcheck)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-selfcheck \
-		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=300 \
+		VM_SCAN=$top/debug/selfcheck-log.sh VM_TIMEOUT=900 \
 			"$top/vm/run.sh" selfcheck "$build/debug/initramfs.cpio.gz" ;;
 	debug)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-debug \
-		VM_TIMEOUT=2400 "$top/vm/run.sh" check \
+		VM_TIMEOUT=3600 "$top/vm/run.sh" check \
 			"$build/debug/initramfs.cpio.gz" cycles=20 debug=1 ;;
 	stress)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-stress \

@@ -10,23 +10,9 @@ build=${BUILD:-$top/build}
 kdir=${KDIR:-/lib/modules/$("$top/scripts/kver.sh")/build}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-n=0
-fails=0
-
-result() {	# NAME STATUS
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
+. "$top/tests/lib/ktap.sh"
+result() { ktap_ok "$@"; }
+skip() { ktap_skip "$@"; }
 
 # Lines of a build log that are compiler or checker complaints.
 complaints() {
@@ -108,6 +94,4 @@ sed 's/^/# /' "$scratch/tools.bad" | head -n 20
 [ $rc = 0 ] && [ ! -s "$scratch/tools.bad" ]
 result "userspace builds with -Wall -Wextra, no warning" $?
 
-echo "1..$n"
-echo "# lint: $((n - fails)) passed, $fails failed"
-[ $fails = 0 ]
+ktap_done

@@ -2,9 +2,10 @@
 # Build the VM's initramfs.
 #   vm/mkinitramfs.sh OUT.cpio.gz MODULE_DIR BIN_DIR [EXTRA_ROOT]
 # MODULE_DIR holds the .ko files, BIN_DIR the static test programs.  The
-# suite's scripts come from tests/ and bench/ of this checkout.  The files
-# of EXTRA_ROOT, if given, are added as they are (perf and its libraries,
-# say).
+# suites' scripts come from tests/ and bench/vm/ of this checkout, copied
+# as trees (/kecho/tests/lib/ktap.sh, /kecho/tests/echo/suite.sh, ...,
+# /kecho/bench/run.sh).  The files of EXTRA_ROOT, if given, are added as
+# they are (perf and its libraries, say).
 set -eu
 out=$1 kodir=$2 bindir=$3 extra=${4:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,14 +19,8 @@ cp "$top/vm/init" "$stage/init"
 chmod 755 "$stage/init"
 cp "$kodir"/*.ko "$stage/kecho/"
 cp "$bindir"/* "$stage/kecho/bin/"
-cp "$top"/tests/vm/*.sh "$stage/kecho/tests/"
-# suites kept in their own folder keep it
-for d in http proto kunit; do
-	[ -d "$top/tests/$d" ] && cp -r "$top/tests/$d" "$stage/kecho/tests/$d"
-done
-if ls "$top"/bench/vm/*.sh >/dev/null 2>&1; then
-	cp "$top"/bench/vm/*.sh "$stage/kecho/bench/"
-fi
+cp -R "$top"/tests/. "$stage/kecho/tests/"
+cp -R "$top"/bench/vm/. "$stage/kecho/bench/"
 [ -n "$extra" ] && cp -a "$extra"/. "$stage"/
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
 mv "$out.tmp" "$out"

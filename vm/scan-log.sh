@@ -1,20 +1,21 @@
 #!/bin/sh
-# Fail if a kernel log shows a bug report of any kind.  The patterns are
-# precise on purpose: boot prints harmless lines such as "fail to add
-# MMCONFIG" that a broad "fail" or "error" would catch.
-#   vm/scan-log.sh LOG
-log=$1
-pat='BUG:|WARNING:|Oops|Kernel panic|general protection fault|'
-pat=$pat'possible circular locking|possible recursive locking|'
-pat=$pat'inconsistent lock state|Invalid wait context|'
-pat=$pat'sleeping function called from invalid context|scheduling while atomic|'
-pat=$pat'unreferenced object|blocked for more than|list_add corruption|'
-pat=$pat'list_del corruption|UBSAN:|KASAN:|stack-protector|refcount_t:'
-if grep -E -n "$pat" "$log" >/tmp/scan-log.$$ 2>/dev/null; then
+# Fail if a kernel log shows a bug report of any kind: a line matching one
+# of tests/lib/kernel-log.patterns (the list the in-VM checks use too).
+#   vm/scan-log.sh LOG [FROM]
+# FROM: only lines after the first line that contains FROM (a marker).
+log=$1 from=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
+pat=$(mktemp) found=$(mktemp)
+trap 'rm -f "$pat" "$found"' EXIT
+grep -v '^#' "$here/../tests/lib/kernel-log.patterns" | grep . > "$pat"
+if [ -n "$from" ]; then
+	awk -v m="$from" 'seen { print NR ":" $0 } index($0, m) { seen = 1 }' "$log"
+else
+	awk '{ print NR ":" $0 }' "$log"
+fi 2>/dev/null | grep -E -f "$pat" > "$found"
+if [ -s "$found" ]; then
 	echo "# kernel log problems in $log:"
-	sed 's/^/#   /' /tmp/scan-log.$$ | head -n 40
-	rm -f /tmp/scan-log.$$
+	sed 's/^/#   /' "$found" | head -n 40
 	exit 1
 fi
-rm -f /tmp/scan-log.$$
 exit 0

@@ -19,13 +19,16 @@ for arg in "$@"; do
 	esac
 done
 mount -t tmpfs tmp /tmp 2>/dev/null
+MOD=kecho KO=/kecho/kecho.ko ST=/proc/net/kecho
+. tests/lib/ktap.sh
+. tests/engine/lib.sh
 echo 0 > /proc/sys/kernel/kptr_restrict
 echo -1 > /proc/sys/kernel/perf_event_paranoid
 for s in $(echo $servers | tr ',' ' '); do
 	set -- $(echo "${s#kecho-}" | tr '-' ' ')
 	args="design=$1"
 	[ -n "${2:-}" ] && args="$args wq=$2"
-	insmod kecho.ko $args || exit 1
+	mod_insmod $args || exit 1
 	kecho-bench -c "$conns" -T 2 -l "$len" -m "$mode" -w 1 \
 		-t $((secs + 2)) > /tmp/bench.out &
 	pid=$!
@@ -44,6 +47,6 @@ for s in $(echo $servers | tr ',' ' '); do
 		grep -E 'kworker|kecho-conn|-echo' | head -n 50
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm \
 		-g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
-	rmmod kecho
+	mod_rmmod
 done
 

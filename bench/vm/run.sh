@@ -22,7 +22,13 @@
 #   LIMIT {json}      a point not run: beyond the design's structural limit
 #   INFO key value    the setup
 cd /kecho || exit 1
-. tests/lib.sh
+MOD=kecho
+KO=/kecho/kecho.ko
+ST=/proc/net/kecho
+ADDR=127.0.0.1:12345
+. tests/lib/ktap.sh
+. tests/lib/listen.sh
+. tests/engine/lib.sh
 
 plan=demo
 secs=2
@@ -39,8 +45,6 @@ for arg in "$@"; do
 	esac
 done
 
-ADDR=127.0.0.1:12345
-ST=/proc/net/kecho
 fails=0
 
 info() {
@@ -60,21 +64,12 @@ start_server() {
 		set -- $(echo "${1#kecho-}" | tr '-' ' ')
 		args="design=$1"
 		[ -n "${2:-}" ] && args="$args wq=$2"
-		insmod kecho.ko $args || return 1
+		mod_insmod $args || return 1
 		;;
 	epoll|uring)
-		rm -f /tmp/server.err
-		"$1-echo" -a $ADDR -T "$(nproc)" 2> /tmp/server.err &
-		server_pid=$!
-		i=0
-		until grep -q listening /tmp/server.err 2>/dev/null; do
-			sleep 0.1
-			i=$((i + 1))
-			if [ $i -gt 100 ]; then
-				sed 's/^/# /' /tmp/server.err
-				return 1
-			fi
-		done
+		start_listening /tmp/server.err "$PORT" \
+			"$1-echo" -a $ADDR -T "$(nproc)" || return 1
+		server_pid=$listen_pid
 		;;
 	esac
 }
@@ -82,7 +77,7 @@ start_server() {
 stop_server() {
 	case $1 in
 	kecho-*)
-		rmmod kecho ;;
+		mod_rmmod ;;
 	*)
 		kill "$server_pid"
 		wait "$server_pid" 2>/dev/null ;;
@@ -138,7 +133,7 @@ idlemem() {
 rmmod_time() {
 	rmmod_during ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /dev/null
 	echo "RMMOD {\"server\": \"$1\", \"seconds\": ${rmmod_secs:--1}, \"load_exit\": ${load_rc:-1}}"
-	grep -q '^kecho ' /proc/modules && rmmod kecho
+	mod_loaded kecho && mod_rmmod
 	settle
 }
 

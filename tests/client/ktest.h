@@ -29,9 +29,19 @@ struct kt_opts {
 	long limit;		/* max_conns or a memory bound, per test */
 	long deadline_ms;	/* longest acceptable round trip */
 	const char *ready;	/* file to create when set up (load) */
+	int spread;		/* -S: idle connections spread over the CPUs */
 };
 
 typedef int (*kt_test_fn)(const struct kt_target *t, const struct kt_opts *o);
+
+/*
+ * How much slower this boot is than the reference (KT_SCALE, from the
+ * VM's calibration; at least 1).  Every time limit the client applies is
+ * scaled by it: the timeouts the helpers below take, -t and -d.  A
+ * duration (how long to run a load) is not a limit and is not scaled.
+ */
+extern double kt_scale;
+long kt_ms(long ms);
 
 /* net.c */
 int kt_connect(const struct kt_target *t);
@@ -69,6 +79,7 @@ int kt_counters(const struct kt_target *t, const struct kt_opts *o);
 int kt_load(const struct kt_target *t, const struct kt_opts *o);
 int kt_idlemem(const struct kt_target *t, const struct kt_opts *o);
 int kt_mixed(const struct kt_target *t, const struct kt_opts *o);
+int kt_calibrate(const struct kt_target *t, const struct kt_opts *o);
 
 #define kt_diag(...) do { printf("# " __VA_ARGS__); putchar('\n'); \
 			  fflush(stdout); } while (0)

@@ -32,6 +32,7 @@ static const struct {
 	{ "idlemem", kt_idlemem, "memory of -n idle connections (IDLEMEM line)" },
 	{ "load", kt_load, "-c streaming + -i idle until the server ends them" },
 	{ "mixed", kt_mixed, "-t s of checked mixed clients, then load (-c, -i)" },
+	{ "calibrate", kt_calibrate, "this boot's speed: CPU loop, -n loopback round trips" },
 };
 
 static void usage(FILE *f)
@@ -39,10 +40,17 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: ktest [-a ADDR:PORT] [-s STATS_FILE] TEST [-n N] [-c N] [-i N] [-r N]\n"
-		   "             [-t SECONDS] [-l LIMIT] [-d MS] [-R READY_FILE]\n"
+		   "             [-t SECONDS] [-l LIMIT] [-d MS] [-R READY_FILE] [-S]\n"
 		   "tests:\n");
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		fprintf(f, "  %-10s %s\n", tests[i].name, tests[i].help);
+}
+
+double kt_scale = 1.0;
+
+long kt_ms(long ms)
+{
+	return (long)(ms * kt_scale + 0.5);
 }
 
 static int num(const char *s, long *out)
@@ -58,10 +66,13 @@ int main(int argc, char **argv)
 	struct kt_target t = { .stats = NULL };
 	struct kt_opts o = { .n = 100, .rounds = 10 };
 	const char *addr = "127.0.0.1:12345";
+	const char *scale = getenv("KT_SCALE");
 	long *field;
 	size_t i;
 	int c;
 
+	if (scale && atof(scale) > 1.0)
+		kt_scale = atof(scale);
 	while ((c = getopt(argc, argv, "+a:s:h")) != -1) {
 		if (c == 'a')
 			addr = optarg;
@@ -85,7 +96,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	optind++;
-	while ((c = getopt(argc, argv, "n:c:i:r:t:l:d:R:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:i:r:t:l:d:R:S")) != -1) {
 		switch (c) {
 		case 'n': field = &o.n; break;
 		case 'c': field = &o.clients; break;
@@ -95,6 +106,7 @@ int main(int argc, char **argv)
 		case 'l': field = &o.limit; break;
 		case 'd': field = &o.deadline_ms; break;
 		case 'R': o.ready = optarg; continue;
+		case 'S': o.spread = 1; continue;
 		default: usage(stderr); return 2;
 		}
 		if (num(optarg, field)) {

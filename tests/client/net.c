@@ -59,7 +59,7 @@ int kt_wait_connected(int fd, int timeout_ms)
 	socklen_t len = sizeof(int);
 	int err = 0;
 
-	if (poll(&p, 1, timeout_ms) != 1)
+	if (poll(&p, 1, kt_ms(timeout_ms)) != 1)
 		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
 		errno = err;
@@ -101,7 +101,7 @@ static int kt_wait(int fd, short events, long long deadline)
 
 int kt_write_all(int fd, const void *buf, size_t len, int timeout_ms)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
+	long long deadline = kt_now_ms() + kt_ms(timeout_ms);
 	const char *p = buf;
 
 	while (len) {
@@ -120,11 +120,8 @@ int kt_write_all(int fd, const void *buf, size_t len, int timeout_ms)
 	return 0;
 }
 
-/* Bytes read (0 at EOF), or -1 on error or when nothing came in time. */
-long kt_read_some(int fd, void *buf, size_t len, int timeout_ms)
+static long kt_read_until(int fd, void *buf, size_t len, long long deadline)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
-
 	for (;;) {
 		ssize_t n = recv(fd, buf, len, 0);
 
@@ -137,14 +134,20 @@ long kt_read_some(int fd, void *buf, size_t len, int timeout_ms)
 	}
 }
 
+/* Bytes read (0 at EOF), or -1 on error or when nothing came in time. */
+long kt_read_some(int fd, void *buf, size_t len, int timeout_ms)
+{
+	return kt_read_until(fd, buf, len, kt_now_ms() + kt_ms(timeout_ms));
+}
+
 /* 0 when exactly @len bytes came, -1 on EOF, error or timeout. */
 int kt_read_exact(int fd, void *buf, size_t len, int timeout_ms)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
+	long long deadline = kt_now_ms() + kt_ms(timeout_ms);
 	char *p = buf;
 
 	while (len) {
-		long n = kt_read_some(fd, p, len, deadline - kt_now_ms());
+		long n = kt_read_until(fd, p, len, deadline);
 
 		if (n <= 0)
 			return -1;
@@ -165,7 +168,8 @@ int kt_expect_eof(int fd, int timeout_ms)
 	if (n > 0)
 		kt_diag("an extra byte came before EOF");
 	else
-		kt_diag("no EOF within %d ms: %s", timeout_ms, strerror(errno));
+		kt_diag("no EOF within %ld ms: %s", kt_ms(timeout_ms),
+			strerror(errno));
 	return -1;
 }
 
@@ -186,7 +190,7 @@ int kt_expect_closed(int fd, int timeout_ms)
  */
 int kt_echo_exact(int fd, const uint8_t *out, size_t len, int timeout_ms)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
+	long long deadline = kt_now_ms() + kt_ms(timeout_ms);
 	size_t sent = 0, got = 0;
 	uint8_t buf[65536];
 

@@ -28,7 +28,7 @@ long long kt_stat(const struct kt_target *t, const char *key)
 int kt_stat_wait(const struct kt_target *t, const char *key, long long want,
 		 int timeout_ms)
 {
-	long long deadline = kt_now_ms() + timeout_ms;
+	long long deadline = kt_now_ms() + kt_ms(timeout_ms);
 	long long v;
 
 	while ((v = kt_stat(t, key)) != want) {

@@ -123,7 +123,7 @@ int kt_halfclose(const struct kt_target *t, const struct kt_opts *o)
 		struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
 		ssize_t n;
 
-		if (poll(&p, 1, 10000) != 1)
+		if (poll(&p, 1, kt_ms(10000)) != 1)
 			goto out;
 		if (p.revents & POLLOUT) {
 			n = send(fd, out + sent, len - sent, MSG_NOSIGNAL);

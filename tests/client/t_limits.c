@@ -84,7 +84,9 @@ int kt_idle(const struct kt_target *t, const struct kt_opts *o)
 
 	if (quiet < 0 || busy < 0 || timeout_ms <= 0)
 		goto out;
-	while (kt_now_ms() - start < 3 * timeout_ms) {
+	/* talk for 3 timeouts; wait longer for the close on a slow boot */
+	while (kt_now_ms() - start < 3 * timeout_ms ||
+	       (!closed_at && kt_now_ms() - start < kt_ms(3 * timeout_ms))) {
 		if (echo_small(busy, round++)) {
 			kt_diag("the busy connection broke after %lld ms",
 				kt_now_ms() - start);
@@ -96,7 +98,7 @@ int kt_idle(const struct kt_target *t, const struct kt_opts *o)
 	}
 	if (!closed_at) {
 		kt_diag("the silent connection was not closed in %ld ms",
-			3 * timeout_ms);
+			kt_ms(3 * timeout_ms));
 		goto out;
 	}
 	if (closed_at < timeout_ms - 100) {
@@ -154,7 +156,7 @@ int kt_reset_test(const struct kt_target *t, const struct kt_opts *o)
 	close(fd);
 	/* the first reset may come before any data: a clean end for the server */
 	if (t->stats && resets0 >= 0) {
-		long long deadline = kt_now_ms() + 3000;
+		long long deadline = kt_now_ms() + kt_ms(3000);
 
 		while (kt_stat(t, "resets") < resets0 + 2 && kt_now_ms() < deadline)
 			kt_sleep_ms(20);

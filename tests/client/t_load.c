@@ -73,7 +73,7 @@ int kt_load(const struct kt_target *t, const struct kt_opts *o)
 	if (o->ready)
 		touch(o->ready);
 
-	deadline = kt_now_ms() + (o->seconds ? o->seconds : 30) * 1000;
+	deadline = kt_now_ms() + kt_ms((o->seconds ? o->seconds : 30) * 1000);
 	while (ended < n && kt_now_ms() < deadline) {
 		int k, m = epoll_wait(ep, evs, 64, 100);
 

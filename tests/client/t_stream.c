@@ -47,7 +47,7 @@ static size_t fill_until_stall(int fd, const uint8_t *out, size_t len,
 	long long last = kt_now_ms();
 	size_t sent = 0;
 
-	while (sent < len && kt_now_ms() - last < quiet_ms) {
+	while (sent < len && kt_now_ms() - last < kt_ms(quiet_ms)) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
 		ssize_t n;
 
@@ -100,7 +100,7 @@ int kt_stream(const struct kt_target *t, const struct kt_opts *o)
 
 		if (sent < STREAM_LEN)
 			p.events |= POLLOUT;
-		if (kt_now_ms() - start > 120000) {
+		if (kt_now_ms() - start > kt_ms(120000)) {
 			kt_diag("timeout: sent %zu, got %zu", sent, got);
 			goto out;
 		}

@@ -8,12 +8,13 @@
 # Servers listen on loopback ports in 23000-23999 (a block of 40 chosen by
 # PID, so two runs rarely collide) and are killed on exit, whatever happens.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/ktap.sh"
+. "$here/../lib/listen.sh"
 
 BIN=${BIN:?} HOST=${HOST:?}
 TMP=$(mktemp -d /tmp/kecho-host.XXXXXX)
 PORT=$((23000 + ($$ % 24) * 40))
-N=0
-FAILED=0
 SERVERS=()
 
 cleanup() {
@@ -27,46 +28,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-diag() { sed 's/^/# /' "$@"; }
-
-# report NAME STATUS
-report() {
-	N=$((N + 1))
-	if [ "$2" -eq 0 ]; then
-		echo "ok $N $1"
-	else
-		echo "not ok $N $1"
-		FAILED=1
-	fi
-}
-
-# skip NAME WHY
-skip() {
-	N=$((N + 1))
-	echo "ok $N $1 # SKIP $2"
-}
+diag() { ktap_diag "$@"; }
+report() { ktap_ok "$@"; }
+skip() { ktap_skip "$@"; }
 
 # start_server v4|v6 PROGRAM ARGS...: start it on the next free port and
-# wait for its "listening" line.  Sets ADDR and SERVER_PID.
+# wait until it listens.  Sets ADDR and SERVER_PID.
 start_server() {
-	local fam=$1 log
+	local fam=$1 st
 
 	shift
 	PORT=$((PORT + 1))
 	if [ "$fam" = v6 ]; then ADDR="[::1]:$PORT"; else ADDR="127.0.0.1:$PORT"; fi
-	log=$TMP/server.$PORT
-	: >"$log"
-	"$@" -a "$ADDR" 2>"$log" &
-	SERVER_PID=$!
+	start_listening "$TMP/server.$PORT" "$PORT" "$@" -a "$ADDR"
+	st=$?
+	SERVER_PID=$listen_pid
 	SERVERS+=("$SERVER_PID")
-	for _ in $(seq 50); do
-		grep -q 'listening on' "$log" && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "$* -a $ADDR did not start:" | diag
-	diag "$log"
-	return 1
+	return $st
 }
 
 # stop_server: SIGTERM, and return the server's exit status.
@@ -258,4 +236,46 @@ else
 	report bench_3000_conns 1
 fi
 
-exit $FAILED
+# --- the VM harness: boot reports, re-boots, the kernel-log scan -----------
+# vm/run.sh with tests/host/fake-qemu in QEMU's place.
+# vm_case NAME WANT_RC WANT_BOOTS BOOT...
+vm_case() {
+	local name=$1 want_rc=$2 want_boots=$3 rc boots
+
+	shift 3
+	rm -f "$TMP/boots"
+	FAKE_QEMU_BOOTS="$*" FAKE_QEMU_COUNT=$TMP/boots VM_QEMU=$here/fake-qemu \
+		VM_OUT=$TMP/vm KERNEL=/dev/null VM_TIMEOUT=20 \
+		"$here/../../vm/run.sh" check /dev/null >"$TMP/vm.out" 2>&1
+	rc=$?
+	boots=$(cat "$TMP/boots" 2>/dev/null || echo 0)
+	if [ "$rc" = "$want_rc" ] && [ "$boots" = "$want_boots" ]; then
+		report "$name" 0
+	else
+		echo "vm/run.sh with boots '$*': exit $rc after $boots boots, want $want_rc after $want_boots" | diag
+		diag "$TMP/vm.out"
+		report "$name" 1
+	fi
+}
+vm_case vm_clean_boot_passes 0 1 clean
+vm_case vm_failed_test_fails 1 1 fail
+vm_case vm_boot_report_boots_again 0 2 boot-report clean
+vm_case vm_boot_report_at_most_3_boots 1 3 boot-report boot-report boot-report clean
+vm_case vm_report_after_marker_fails_no_reboot 1 1 late-report clean
+vm_case vm_boot_report_then_late_report_fails 1 2 boot-report late-report
+
+# scan_case NAME WANT_RC LINE: vm/scan-log.sh on a log with that line.
+scan_case() {
+	printf '[    1.000000] booting\n%s\n' "$3" >"$TMP/scan.log"
+	"$here/../../vm/scan-log.sh" "$TMP/scan.log" >"$TMP/scan.out"
+	local rc=$?
+	[ "$rc" = "$2" ] || { diag "$TMP/scan.out"; echo "scan-log.sh: exit $rc, want $2" | diag; }
+	report "$1" $([ "$rc" = "$2" ]; echo $?)
+}
+scan_case scan_kasan_flagged 1 '[    0.004000] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x10d/0x240'
+scan_case scan_kernel_bug_at_flagged 1 '[    5.000000] kernel BUG at net/core/skbuff.c:123!'
+scan_case scan_lockdep_flagged 1 '[    5.000000] WARNING: possible circular locking dependency detected'
+scan_case scan_leak_flagged 1 'kmemleak: unreferenced object 0xffff888003a1b000 (size 192):'
+scan_case scan_mmconfig_not_flagged 0 '[    0.100000] PCI: fail to add MMCONFIG information'
+
+[ "$ktap_fail" = 0 ]

@@ -1,0 +1,163 @@
+#!/bin/sh
+# kecho's suite: kecho.ko on the kernel this VM booted.  Run by vm/init;
+# prints KTAP.  The engine's generic tests come from tests/engine/, the
+# echo-specific ones are here; the order (and so the test numbers) is that
+# of the kecho.ko issue's suite.  Numbers in the names are the issue's.
+#
+# Arguments:
+#   cycles=N     stress cycles (default 5)
+#   debug=1      on the debug kernel: kmemleak scans at the end
+#   only=A,B     just these sections: basic, limits, params, ipv6, legacy,
+#                peers, stress (kmemleak scans run whenever debug=1)
+# Environment: KT_SCALE, this boot's slowness (vm/init measures it).
+cd /kecho || exit 1
+cycles=5
+debug=0
+only=
+for arg in "$@"; do
+	case $arg in
+	cycles=*) cycles=${arg#cycles=} ;;
+	debug=*) debug=${arg#debug=} ;;
+	only=*) only=${arg#only=} ;;
+	esac
+done
+
+MOD=kecho
+KO=/kecho/kecho.ko
+ST=/proc/net/kecho
+ADDR=127.0.0.1:12345
+CLIENT=ktest
+. tests/lib/ktap.sh
+. tests/lib/listen.sh
+. tests/lib/kmemleak.sh
+. tests/engine/lib.sh
+. tests/engine/tests.sh
+
+# Start a userspace peer on port 12346 and wait until it listens.
+peer_start() {
+	start_listening /tmp/peer.err 12346 $1-echo -a 127.0.0.1:12346 -T 2 &&
+		peer_pid=$listen_pid
+}
+
+# Test 4 for the kthread design: a thread per connection.  The kernel caps
+# threads (threads-max, from memory and stack size: about 8,000 on the
+# KASAN kernel in 2 GiB).  Below the cap every connection is served; above
+# it the design's limit shows: the excess is closed and counted as errors.
+kthread_many() {
+	max=$(cat /proc/sys/kernel/threads-max)
+	if [ "$max" -gt 11000 ]; then
+		kt many -n 10000
+	else
+		echo "# threads-max is $max: fewer than 10,000 threads fit (documented limit)"
+		kt many -n 10000 -l $((max - 1))
+	fi
+}
+
+section_basic() {
+	engine_load_test
+	engine_counters_test
+	t "exact echo, all byte values, 1 B to 1 MiB (1)" kt sizes
+	t "three writes, one read: nothing more (2)" kt concat
+	t "16 MiB to a slow reader, bounded memory (3)" kt stream -l 65536
+	t "10,000 connections at once, each echoed (4)" kt many -n 10000
+	t "1,000 idle connections (> max_active) do not delay 10 clients (4)" \
+		kt prompt -i 1000 -c 10 -r 20 -d "$(scaled_ms 1000)"
+	t "half-close: the rest echoed, then EOF (5)" kt halfclose
+	t "client resets handled and counted (5)" kt reset
+	engine_unload_test
+}
+
+section_limits() {
+	engine_limits_tests
+}
+
+section_params() {
+	engine_params_tests
+}
+
+section_ipv6() {
+	fresh addr=::1
+	t "IPv6 listener on ::1 echoes exactly (12)" \
+		ktest -a '[::1]:12345' -s $ST sizes
+	t "IPv6: three writes, one read (12)" ktest -a '[::1]:12345' concat
+	unload
+}
+
+section_legacy() {
+	# Test 11: the historical designs pass the same correctness tests...
+	for d in blocking kthread; do
+		fresh design=$d
+		t "$d: exact echo, 1 B to 1 MiB (11)" kt sizes
+		t "$d: three writes, one read (11)" kt concat
+		t "$d: 16 MiB to a slow reader, bounded memory (11)" kt stream -l 16384
+		t "$d: half-close (11)" kt halfclose
+		t "$d: client resets (11)" kt reset
+		engine_rmmod_test "$d: rmmod under load; reloads (11)" design=$d
+		engine_idle_test "$d: " design=$d
+	done
+	# ...and their structural limits are shown, not hidden.
+	fresh design=blocking max_active=8
+	t "blocking: of 200 connections at most 2 x max_active are served (4, documented limit)" \
+		kt many -n 200 -l 16 -t 5
+	# starved means never served: any wait shows it, so this one is not
+	# scaled (it would only make the test wait longer)
+	t_fails "blocking: idle connections beyond max_active starve a new client (4, documented limit)" \
+		env KT_SCALE=1 ktest -a "$ADDR" -s "$ST" prompt -S -i 40 -c 1 -r 1 -d 3000
+	fresh design=kthread
+	t "kthread: 10,000 connections, a thread each, up to threads-max (4)" \
+		kthread_many
+	unload
+}
+
+# A peer test, or on the debug kernel its SKIP line: no code of ours runs
+# in a userspace peer, the debug kernel's detectors are for our module,
+# and the stock suite runs them.
+peer_t() {
+	if [ "$debug" = 1 ]; then
+		ktap_skip "$1" "a userspace peer: run in the stock suite"
+	else
+		t "$@"
+	fi
+}
+
+section_peers() {
+	# The userspace peers pass the same correctness tests.
+	for peer in epoll uring; do
+		if [ "$debug" != 1 ] && ! peer_start $peer; then
+			t "$peer peer starts" false
+			continue
+		fi
+		P="ktest -a 127.0.0.1:12346"
+		peer_t "$peer peer: exact echo, 1 B to 1 MiB (1)" $P sizes
+		peer_t "$peer peer: three writes, one read (2)" $P concat
+		peer_t "$peer peer: 16 MiB to a slow reader (3)" $P stream
+		peer_t "$peer peer: 10,000 connections at once (4)" $P many -n 10000
+		peer_t "$peer peer: half-close (5)" $P halfclose
+		peer_t "$peer peer: client resets (5)" $P reset
+		[ "$debug" = 1 ] && continue
+		kill $peer_pid
+		wait $peer_pid
+	done
+}
+
+section_stress() {
+	engine_stress_tests "$cycles"
+}
+
+echo "KTAP version 1"
+echo "# kernel $(uname -r), $(nproc) CPUs, threads-max $(cat /proc/sys/kernel/threads-max), KT_SCALE ${KT_SCALE:-1}"
+ktap_kernel_log tests/lib/kernel-log.patterns
+[ "$debug" = 1 ] && kmemleak_start
+for section in basic limits params ipv6 legacy peers stress; do
+	case ",${only:-$section}," in
+	*",$section,"*) section_$section ;;
+	esac
+done
+[ "$debug" = 1 ] && engine_kmemleak_tests kt sizes
+unload
+t "no payload byte in the kernel log" sh -c "! grep -q canary $ktap_log"
+# vm/run.sh's CPU model: with LA57 (5-level paging) the debug kernel can
+# report a false KASAN wild-memory-access at boot (see vm/run.sh)
+t "VM: 4-level paging (no LA57, no false KASAN report at boot)" \
+	sh -c "! grep -qw la57 /proc/cpuinfo"
+ktap_done
