@@ -92,7 +92,8 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: $(STOCK)/initramfs.cpio.gz $(DEBUG)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh host lint stock selfcheck debug
+	@$(TOP)/scripts/check.sh host lint stock http proto selfcheck kunit \
+		debug http-debug proto-debug
 
 check-host: tools
 	@$(TOP)/scripts/check.sh host
@@ -108,7 +109,7 @@ check-proto: $(STOCK)/initramfs.cpio.gz
 
 check-debug: deps
 	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh selfcheck debug kunit
+	@$(TOP)/scripts/check.sh selfcheck kunit debug http-debug proto-debug
 
 # More stress cycles on the debug kernel: CYCLES=N (default 100).
 stress: deps

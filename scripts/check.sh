@@ -39,14 +39,16 @@ run_suite() {
 	http-debug)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
 		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
-			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 ;;
+			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 \
+			only=correct,status,traversal,limits,memory,slowloris,rmmod,privacy ;;
 	proto)
 		VM_OUT=$build/vm-proto VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/stock/initramfs.cpio.gz" tests/proto/suite.sh ;;
 	proto-debug)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-proto-debug \
 		VM_TIMEOUT=3600 "$top/vm/run.sh" run \
-			"$build/debug/initramfs.cpio.gz" tests/proto/suite.sh debug=1 ;;
+			"$build/debug/initramfs.cpio.gz" tests/proto/suite.sh debug=1 \
+			cycles=4 stream_mib=32 ;;
 	kunit)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-kunit \
 		VM_TIMEOUT=600 "$top/vm/run.sh" run \

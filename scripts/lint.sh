@@ -47,7 +47,8 @@ echo "KTAP version 1"
 # Version guards belong in kernel/engine/compat.[ch] and nowhere else:
 # checkpatch's warnings about them are waived there, and only there.
 compat="$top/kernel/engine/compat.h $top/kernel/engine/compat.c"
-files=$(find "$top/kernel" "$top/tests/bugs" -name '*.[ch]' ! -name '*.mod.c' \
+files=$(find "$top/kernel" "$top/tests/bugs" "$top/tests/proto" "$top/tests/kunit" \
+	-name '*.[ch]' ! -name '*.mod.c' ! -path '*/client/*' \
 	! -name 'compat.[ch]')
 if [ -n "$checkpatch" ]; then
 	# shellcheck disable=SC2086
