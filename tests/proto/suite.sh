@@ -23,7 +23,7 @@ if [ "$debug" = 1 ]; then
 	AMP_IN=65536 LIN_IN=1024 SLACK=4000 RCVBUF=-1
 	PT_TIMEOUT=900
 else
-	: "${cycles:=4}" "${stream_mib:=1024}"
+	: "${cycles:=4}" "${stream_mib:=256}"
 	AMP_IN=65536 LIN_IN=16384 SLACK=2500 RCVBUF=262144
 fi
 TP=/kecho/ksrv_testproto.ko
