@@ -120,7 +120,12 @@ static int khttpd_verdict(struct khttpd_conn *kc, int ret)
 	/* a response left in the queue: the next request waits for it */
 	if (kc->len && ksrv_conn_queued(kc->conn))
 		return KSRV_WANT_WRITE;
-	if (kc->len && !kc->skip) {
+	/*
+	 * A head begun, or a body being skipped, must be done within
+	 * header_timeout of its start (a slow body could otherwise hold the
+	 * connection forever, each byte restarting the keep-alive timer).
+	 */
+	if (kc->len || kc->skip) {
 		if (!kc->header_timer)
 			khttpd_timer(kc, ks->cfg.header_timeout, true);
 	} else {
@@ -219,7 +224,7 @@ static int khttpd_on_timeout(struct ksrv_conn *conn)
 	if (!kc || kc->header_timer || !kc->requests) {
 		khttpd_stat_add(ks, KHTTPD_STAT_HEADER_TIMEOUTS, 1);
 		/* a head begun and not finished is told why */
-		if (kc && (kc->len || kc->skip))
+		if (kc && kc->len && !kc->skip)
 			return khttpd_verdict(kc,
 					      khttpd_request_error(kc, 408));
 	} else {

@@ -759,6 +759,20 @@ ht_dribble() {
 		is "$secs >= 1.8 && $secs < 2 + 2 * $scale" || { show_resp; return 1; }
 }
 
+# a body dribbled after a whole head: answered at once, then closed at
+# header_timeout, never kept open byte by byte
+ht_body() {
+	printf 'GET /small.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n' > /tmp/req
+	headlen=$(wc -c < /tmp/req)
+	printf '0123456789012345678901234567890123456789' >> /tmp/req
+	raw -t 15 -d 250 -f "$headlen"
+	secs=$(raw_secs)
+	diag "dribbled body (a byte every 250 ms, 10 s in all): closed after $secs s"
+	[ "$raw_rc" = 0 ] && [ "$(status_of /tmp/resp)" = 200 ] &&
+		[ "$(nresp)" = 1 ] &&
+		is "$secs >= 1.8 && $secs < 2 + 2 * $scale" || { show_resp; return 1; }
+}
+
 # a connection that says nothing is closed, with no response
 ht_silent() {
 	before=$(kstat header_timeouts)
@@ -831,6 +845,7 @@ section_limits() {
 	t "loads with header_timeout=2 keepalive_timeout=2 max_requests=3" limits_load
 	t "header_timeout: a partial head gets 408 at about 2 s" ht_partial
 	t "header_timeout: a dribbled head gets 408 at about 2 s" ht_dribble
+	t "header_timeout: a dribbled request body is cut at about 2 s" ht_body
 	t "header_timeout: a silent connection is closed at about 2 s" ht_silent
 	t "keepalive_timeout: an idle connection closed at about 2 s, counted" ka_timeout
 	t "max_requests=3: third response says close, connection ends" max_requests

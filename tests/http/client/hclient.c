@@ -354,6 +354,7 @@ static int cmd_raw(int argc, char **argv)
 {
 	double idle = 3, t0, last_sent;
 	int dribble = 0, opt, fd, rc = 1;
+	size_t at_once = 0;
 	struct stat st;
 	char *data, buf[65536];
 	size_t len, sent = 0;
@@ -361,16 +362,18 @@ static int cmd_raw(int argc, char **argv)
 	const char *how = "error";
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "t:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:d:f:")) != -1) {
 		if (opt == 't')
 			idle = atof(optarg);
 		else if (opt == 'd')
 			dribble = atoi(optarg);
+		else if (opt == 'f')
+			at_once = strtoul(optarg, NULL, 10);
 		else
-			die("raw [-t IDLE_S] [-d MS] HOST:PORT FILE");
+			die("raw [-t IDLE_S] [-d MS [-f FIRST_BYTES]] HOST:PORT FILE");
 	}
 	if (argc - optind != 2)
-		die("raw [-t IDLE_S] [-d MS] HOST:PORT FILE");
+		die("raw [-t IDLE_S] [-d MS [-f FIRST_BYTES]] HOST:PORT FILE");
 	set_server(argv[optind]);
 	f = fopen(argv[optind + 1], "rb");
 	if (!f || fstat(fileno(f), &st))
@@ -384,6 +387,14 @@ static int cmd_raw(int argc, char **argv)
 	if (fd < 0)
 		die("cannot connect: %s", strerror(errno));
 	t0 = last_sent = now();
+	/* -f: the first bytes (a whole head, say) at once, then dribble */
+	if (dribble && at_once) {
+		if (at_once > len)
+			at_once = len;
+		if (write_all(fd, data, at_once))
+			fprintf(stderr, "# raw: send: %s\n", strerror(errno));
+		sent = at_once;
+	}
 	if (!dribble) {
 		if (write_all(fd, data, len))
 			fprintf(stderr, "# raw: send: %s\n", strerror(errno));
