@@ -26,6 +26,8 @@ done
 if ls "$top"/bench/vm/*.sh >/dev/null 2>&1; then
 	cp "$top"/bench/vm/*.sh "$stage/kecho/bench/"
 fi
+# the userspace servers' configurations for the HTTP benchmark
+[ -d "$top/bench/http" ] && cp -r "$top/bench/http" "$stage/kecho/bench/http"
 [ -n "$extra" ] && cp -a "$extra"/. "$stage"/
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -44,7 +44,7 @@ start=$(date +%s)
 timeout --foreground -k 5 "$limit" "${qemu[@]}" -monitor none \
 	-serial "file:$console" -serial stdio </dev/null |
 	tr -d '\r' | tee "$results" |
-	grep --line-buffered -v '^kecho-vm-exit \|^BENCH \|^IDLEMEM \|^RMMOD \|^LIMIT \|^INFO '
+	grep --line-buffered -v '^kecho-vm-exit \|^BENCH \|^HTTP \|^CONFIG \|^IDLEMEM \|^RMMOD \|^LIMIT \|^INFO '
 qrc=${PIPESTATUS[0]}
 secs=$(( $(date +%s) - start ))
 
