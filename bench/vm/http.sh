@@ -89,14 +89,23 @@ port_of() {
 	esac
 }
 
-# wait_http PORT: until the server answers (10 s at most).
+# wait_http PORT [PID]: until the server answers, 20 s at most; false if
+# it does not, or if PID (the server) has ended.
+uptime_ds() { awk '{ printf "%d", $1 * 10 }' /proc/uptime; }
 wait_http() {
-	i=0
+	t0=$(uptime_ds)
 	until curl -s -o /dev/null "http://127.0.0.1:$1/f100.bin"; do
-		sleep 0.1
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
+		if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+			echo "# the server (pid $2) has ended"
+			return 1
+		fi
+		if [ $(($(uptime_ds) - t0)) -gt 200 ]; then
+			echo "# no answer on port $1 after 20 s"
+			return 1
+		fi
+		sleep 0.2
 	done
+	echo "# port $1 answered after $(( $(uptime_ds) - t0 ))00 ms"
 }
 
 # start_server NAME: 0 when it serves; 1 when it failed to start;
@@ -104,8 +113,10 @@ wait_http() {
 start_server() {
 	case $1 in
 	khttpd-event)
+		server_pid=
 		insmod khttpd.ko docroot=$WWW port=8080 || return 1 ;;
 	khttpd-kthread)
+		server_pid=
 		insmod khttpd.ko docroot=$WWW port=8080 design=kthread || return 1 ;;
 	nginx)
 		# its compiled-in temporary paths must exist
@@ -131,10 +142,12 @@ start_server() {
 		echo "# unknown server $1"
 		return 1 ;;
 	esac
-	if ! wait_http "$(port_of "$1")"; then
+	if ! wait_http "$(port_of "$1")" $server_pid; then
 		echo "# $1 does not answer"
 		sed 's/^/#   /' /tmp/server.out /tmp/*-error.log 2>/dev/null | tail -n 10
-		dmesg | tail -n 5 | sed 's/^/#   /'
+		ps | grep -v '\[' | sed 's/^/#   /' | tail -n 15
+		netstat -ltn 2>/dev/null | sed 's/^/#   /'
+		dmesg | tail -n 3 | sed 's/^/#   /'
 		stop_server "$1"
 		return 1
 	fi
@@ -258,6 +271,7 @@ parse_ab() {
 # point SERVER LOAD SIZE CONNS
 point() {
 	server=$1 load=$2 size=$3 conns=$4
+	at=$(cut -d' ' -f1 /proc/uptime)
 	url="http://127.0.0.1:$(port_of "$server")/f$size.bin"
 	t=2
 	[ "$conns" -lt 2 ] && t=1
@@ -308,7 +322,7 @@ point() {
 		mem=", \"mem_max_bytes\": $(cat /tmp/sampler.max 2>/dev/null || echo -1)"
 	fi
 	fields=$(parse_$client < /tmp/client.out)
-	json="{\"server\": \"$server\", \"round\": $round, \"load\": \"$load\", \"client\": \"$client\", \"size\": $size, \"conns\": $conns, \"secs\": $secs, \"check\": \"$check\", \"exit\": $rc, $fields, \"cpu_busy_jiffies\": $busy, \"cpu_total_jiffies\": $total, \"wall_secs\": $wall$mem}"
+	json="{\"server\": \"$server\", \"round\": $round, \"at\": $at, \"load\": \"$load\", \"client\": \"$client\", \"size\": $size, \"conns\": $conns, \"secs\": $secs, \"check\": \"$check\", \"exit\": $rc, $fields, \"cpu_busy_jiffies\": $busy, \"cpu_total_jiffies\": $total, \"wall_secs\": $wall$mem}"
 	# ok: the client ran to its end, counted requests and no error
 	good=$(echo "$json" | awk '{
 		e = $0; sub(/.*"err_total": /, "", e); e += 0
