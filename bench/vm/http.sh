@@ -402,9 +402,10 @@ done
 points=$run
 n=$(echo $points | wc -w)
 h=$(echo $headline | wc -w)
-ns=$(echo $servers | wc -w)
+ns=$(echo $servers | tr ' ' '\n' | grep -vc relay)
 echo "INFO points $n"
-echo "INFO planned_secs $(( (n + (rounds - 1) * h) * ns * (secs * 3 / 2 + 2) ))"
+# a point costs about its seconds, plus 2.5 s of checks, start-up and settling
+echo "INFO planned_secs $(( (n + (rounds - 1) * h) * ns * (secs * 2 + 5) / 2 ))"
 
 # run_server SERVER POINTS
 run_server() {
