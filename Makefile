@@ -128,8 +128,9 @@ demo: deps
 		$(STOCK)/initramfs.cpio.gz plan=demo secs=5
 	@python3 $(TOP)/bench/report.py $(BUILD)/vm-demo/results.log $(BUILD)/demo --demo
 	@VM_OUT=$(BUILD)/vm-demo-http VM_TIMEOUT=600 $(TOP)/vm/run.sh run \
-		$(STOCK)/initramfs.cpio.gz bench/http.sh plan=demo secs=3
-	@python3 $(TOP)/bench/report_http.py $(BUILD)/vm-demo-http/results.log $(BUILD)/demo --demo
+		$(STOCK)/initramfs.cpio.gz bench/http.sh plan=demo secs=2; rc=$$?; \
+	python3 $(TOP)/bench/report_http.py $(BUILD)/vm-demo-http/results.log \
+		$(BUILD)/demo --demo || rc=1; exit $$rc
 
 # The echo benchmark, then the HTTP benchmark: one VM boot each.
 bench: deps

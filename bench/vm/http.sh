@@ -404,8 +404,9 @@ n=$(echo $points | wc -w)
 h=$(echo $headline | wc -w)
 ns=$(echo $servers | tr ' ' '\n' | grep -vc relay)
 echo "INFO points $n"
-# a point costs about its seconds, plus 2.5 s of checks, start-up and settling
-echo "INFO planned_secs $(( (n + (rounds - 1) * h) * ns * (secs * 2 + 5) / 2 ))"
+# a point costs about its seconds, plus 3.5 s of client start-up and
+# teardown, checks and settling (measured under TCG)
+echo "INFO planned_secs $(( (n + (rounds - 1) * h) * ns * (secs * 2 + 7) / 2 ))"
 
 # run_server SERVER POINTS
 run_server() {
