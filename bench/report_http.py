@@ -15,6 +15,7 @@ result).
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -185,6 +186,16 @@ def unavailable(limits):
         if m.get("server") != "all" and "load" not in m:
             out.setdefault(m["server"], m.get("reason", "not run"))
     return out
+
+
+def skip_text(conns, reason):
+    """A skip reason, without repeating the shape it starts with."""
+    head, sep, rest = reason.partition(": ")
+    if sep and re.fullmatch(r"\d+ connections x \d+ [KM]iB", head):
+        reason = rest
+    if not conns:
+        return reason
+    return f"{conns} connection{'s' if conns > 1 else ''}: {reason}"
 
 
 def setup_lines(info):
@@ -520,7 +531,7 @@ def main():
                     if b in servers:
                         md += [f"Requests/s relative to {b} (1.00× = as fast as {b}):", ""]
                         md += ratio_table(idx, servers, load, size, conns, b) + [""]
-                notes = [f"- {c} connections: {skip[(load, size, c)]}"
+                notes = [f"- {skip_text(c, skip[(load, size, c)])}"
                          for c in conns if (load, size, c) in skip]
                 if notes:
                     md += ["‡ skipped:"] + notes + [""]
@@ -584,7 +595,8 @@ def main():
             for (load, size, c), why_not in sorted(skip.items(), key=lambda kv: (
                     LOADS.index(kv[0][0]), kv[0][1], kv[0][2])):
                 md.append(f"- {LOAD_SHORT[load]}, {size_name(size)}, {c} "
-                          f"connections, every server: {why_not}")
+                          f"connection{'s' if c > 1 else ''}, every server: "
+                          f"{skip_text(None, why_not)}")
             md.append("")
     if failed or broken:
         md += ["## Failed points", ""]

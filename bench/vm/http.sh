@@ -344,13 +344,13 @@ skip_reason() {
 	load=$1 size=$2 conns=$3
 	case $load:$size:$conns in
 	keepalive:1048576:1000)
-		echo "1000 connections x 1 MiB: fewer responses fit in a ${secs} s run than there are connections, so the figure would be start-up and client timeouts, not throughput" ;;
+		echo "fewer responses fit in a ${secs} s run than there are connections, so the figure would be start-up and client timeouts, not throughput" ;;
 	pipeline:1048576:*)
 		echo "16 pipelined 1 MiB responses per connection only measure bandwidth, which keep-alive at 1 MiB already shows" ;;
 	pipeline:65536:1000)
-		echo "1000 connections x 16 pipelined 64 KiB responses ask for 1 GiB at once: bandwidth only, shown by keep-alive" ;;
+		echo "16 pipelined 64 KiB responses on each of 1000 connections ask for 1 GiB at once: bandwidth only, which keep-alive shows" ;;
 	close:65536:1000|close:1048576:1000)
-		echo "1000 concurrent connection-per-request fetches of a large file: ab's single thread and bandwidth, nothing the 100-connection point does not show" ;;
+		echo "concurrent connection-per-request fetches of a large file: ab's single thread and bandwidth, nothing the 100-connection point does not show" ;;
 	esac
 }
 
