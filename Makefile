@@ -27,8 +27,11 @@ help:
 	@echo "make check-proto  the engine API suite (ksrv_testproto.ko) in a VM on Debian's kernel"
 	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
 	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
-	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B)"
-	@echo "make bench        the whole benchmark matrix; writes results/ (report.md, plots)"
+	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B),"
+	@echo "                  then khttpd with nginx and lighttpd (10 conns x 4 KiB)"
+	@echo "make bench        bench-echo, then bench-http"
+	@echo "make bench-echo   the whole echo benchmark matrix; writes results/ (report.md, plots)"
+	@echo "make bench-http   khttpd vs nginx and lighttpd (wrk, h2load, ab); writes results/http-report.md (PLAN=quick)"
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make lint         checkpatch.pl, W=1 and sparse builds, userspace warnings"
@@ -79,8 +82,10 @@ proto-modules: modules
 	$(call test-module,$(STOCK),$(KDIR),proto)
 	@cp $(STOCK)/proto/*.ko $(STOCK)/
 
-# Debian's HTTP clients and their libraries, for the HTTP suite.
-HTTP_TOOLS := curl wrk ab h2load
+# Debian's HTTP clients and their libraries, for the HTTP suite; the
+# userspace servers the HTTP benchmark compares khttpd with, and
+# lighttpd's plugins (its configuration loads none, but it may look).
+HTTP_TOOLS := curl wrk ab h2load nginx lighttpd $(wildcard /usr/lib/lighttpd/*.so)
 HTTP_ROOT := $(BUILD)/http-root
 http-root:
 	@$(TOP)/scripts/bin-root.sh $(HTTP_ROOT) $(HTTP_TOOLS)
@@ -147,14 +152,36 @@ demo: deps
 	@VM_OUT=$(BUILD)/vm-demo VM_TIMEOUT=600 $(TOP)/vm/run.sh bench \
 		$(STOCK)/initramfs.cpio.gz plan=demo secs=5
 	@python3 $(TOP)/bench/report.py $(BUILD)/vm-demo/results.log $(BUILD)/demo --demo
+	@VM_OUT=$(BUILD)/vm-demo-http VM_TIMEOUT=600 $(TOP)/vm/run.sh run \
+		$(STOCK)/initramfs.cpio.gz bench/http.sh plan=demo secs=2; rc=$$?; \
+	python3 $(TOP)/bench/report_http.py $(BUILD)/vm-demo-http/results.log \
+		$(BUILD)/demo --demo || rc=1; exit $$rc
 
+# The echo benchmark, then the HTTP benchmark: one VM boot each.
 bench: deps
+	@$(MAKE) --no-print-directory bench-echo
+	@$(MAKE) --no-print-directory bench-http
+
+bench-echo: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	@VM_OUT=$(BUILD)/vm-bench VM_TIMEOUT=1500 $(TOP)/vm/run.sh bench \
 		$(STOCK)/initramfs.cpio.gz plan=full secs=$(or $(SECS),2)
 	@mkdir -p $(TOP)/results
 	@cp $(BUILD)/vm-bench/results.log $(TOP)/results/raw.log
 	@python3 $(TOP)/bench/report.py $(TOP)/results/raw.log $(TOP)/results
+
+# khttpd (both designs), nginx and lighttpd under wrk, h2load and ab
+# (bench/vm/http.sh); the report is written even when a point failed,
+# and the target fails then.  PLAN=quick for a short check.
+bench-http: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	@VM_OUT=$(BUILD)/vm-bench-http VM_TIMEOUT=1800 $(TOP)/vm/run.sh run \
+		$(STOCK)/initramfs.cpio.gz bench/http.sh plan=$(or $(PLAN),full) \
+		secs=$(or $(SECS),2); rc=$$?; \
+	mkdir -p $(TOP)/results && \
+	cp $(BUILD)/vm-bench-http/results.log $(TOP)/results/http-raw.log && \
+	python3 $(TOP)/bench/report_http.py $(TOP)/results/http-raw.log $(TOP)/results || rc=1; \
+	exit $$rc
 
 # perf inside the VM: Debian's perf and its libraries join the initramfs.
 profile: deps
@@ -184,4 +211,4 @@ FORCE:
 .PHONY: all help deps install uninstall modules tools http-root check check-all \
 	check-host check-stock check-http check-proto proto-modules \
 	check-debug stress debug-kernel debug-modules \
-	demo bench profile vm-shell fuzz lint clean FORCE
+	demo bench bench-echo bench-http profile vm-shell fuzz lint clean FORCE

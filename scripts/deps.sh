@@ -10,7 +10,7 @@ set -eu
 pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
 qemu-system-x86 busybox-static cpio gzip kmod liburing-dev gnuplot-nox
 python3 procps sparse clang libclang-rt-dev
-curl wrk apache2-utils nghttp2-client"
+curl wrk apache2-utils nghttp2-client nginx lighttpd"
 for arg in "$@"; do
 	case $arg in
 	--debug) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils" ;;

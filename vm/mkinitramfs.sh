@@ -21,6 +21,8 @@ cp "$kodir"/*.ko "$stage/kecho/"
 cp "$bindir"/* "$stage/kecho/bin/"
 cp -R "$top"/tests/. "$stage/kecho/tests/"
 cp -R "$top"/bench/vm/. "$stage/kecho/bench/"
+# the userspace servers' configurations for the HTTP benchmark
+[ -d "$top/bench/http" ] && cp -R "$top/bench/http" "$stage/kecho/bench/http"
 [ -n "$extra" ] && cp -a "$extra"/. "$stage"/
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -64,7 +64,7 @@ boot() {
 	timeout --foreground -k 5 "$limit" "${qemu[@]}" -monitor none \
 		-serial "file:$console" -serial stdio </dev/null |
 		stdbuf -oL tr -d '\r' | tee "$results" |
-		grep --line-buffered -v '^kecho-vm-exit \|^kecho-vm-boot-report$\|^BENCH \|^IDLEMEM \|^RMMOD \|^LIMIT \|^INFO '
+		grep --line-buffered -v '^kecho-vm-exit \|^kecho-vm-boot-report$\|^BENCH \|^HTTP \|^CONFIG \|^IDLEMEM \|^RMMOD \|^LIMIT \|^INFO '
 	qrc=${PIPESTATUS[0]}
 	secs=$(( $(date +%s) - start ))
 	status=$(sed -n 's/^kecho-vm-exit \([0-9a-z-]*\)$/\1/p' "$results" | tail -n 1)

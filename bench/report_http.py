@@ -1,0 +1,708 @@
+#!/usr/bin/env python3
+"""Turn the VM's HTTP benchmark output into a report a person can read.
+
+    bench/report_http.py RESULTS_LOG OUT_DIR [--demo]
+
+RESULTS_LOG holds the lines bench/vm/http.sh printed (HTTP, LIMIT, INFO,
+CONFIG).  OUT_DIR receives http-report.md, http.csv and PNG plots made with
+gnuplot.  The headline tables are also printed.  With --demo only the demo's
+tables are made (10 connections x 4 KiB, keep-alive and a connection per
+request), printed with a sentence that says what they show.
+
+Exit status: 0, or 1 if a point failed (a wrong body, a client error, no
+result).
+"""
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+
+ORDER = ["khttpd-event", "khttpd-kthread", "nginx", "lighttpd",
+         "khttpd-relay-python", "khttpd-relay-nginx"]
+LABEL = {
+    "khttpd-event": "khttpd (event design)",
+    "khttpd-kthread": "khttpd, kthread per connection",
+    "nginx": "nginx",
+    "lighttpd": "lighttpd",
+    "khttpd-relay-python": "khttpd relaying to python3",
+    "khttpd-relay-nginx": "khttpd relaying to nginx",
+}
+LOADS = ["keepalive", "pipeline", "close"]
+LOAD_TITLE = {
+    "keepalive": "keep-alive (wrk)",
+    "pipeline": "pipelined, 16 requests in flight per connection (h2load --h1 -m 16)",
+    "close": "a connection per request (ab, no keep-alive)",
+}
+LOAD_SHORT = {"keepalive": "keep-alive", "pipeline": "pipelined",
+              "close": "connection per request"}
+CLIENT = {"keepalive": "wrk", "pipeline": "h2load", "close": "ab"}
+BASES = ["nginx", "lighttpd"]
+KHTTPD = "khttpd-event"
+USER_HZ = 100          # /proc/stat counts in 1/100 s on x86
+
+
+def size_name(n):
+    if n >= 1 << 20:
+        return f"{n >> 20} MiB"
+    if n >= 1 << 10:
+        return f"{n >> 10} KiB"
+    return f"{n} B"
+
+
+def parse(path):
+    info, points, limits, configs = {}, [], [], {}
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            kind, _, rest = line.partition(" ")
+            try:
+                if kind == "INFO":
+                    k, _, v = rest.partition(" ")
+                    info[k] = v
+                elif kind == "HTTP":
+                    points.append(json.loads(rest))
+                elif kind == "LIMIT":
+                    limits.append(json.loads(rest))
+                elif kind == "CONFIG":
+                    name, _, text = rest.partition(" ")
+                    configs.setdefault(name, []).append(text)
+            except json.JSONDecodeError:
+                print(f"# report: cannot parse: {line[:120]}", file=sys.stderr)
+    return info, points, limits, configs
+
+
+def ok(p):
+    return bool(p.get("ok")) and p.get("requests", 0) > 0
+
+
+def shape(p):
+    return (p["load"], p["size"], p["conns"])
+
+
+def groups(points):
+    g = {}
+    for p in points:
+        g.setdefault((p["server"],) + shape(p), []).append(p)
+    for ps in g.values():
+        ps.sort(key=lambda p: p.get("round", 1))
+    return g
+
+
+def index(points):
+    """One point per server and shape: a failed round if there is one (so
+    failures show), else the median round by requests/s."""
+    idx = {}
+    for k, ps in groups(points).items():
+        bad = [p for p in ps if not ok(p)]
+        if bad:
+            idx[k] = bad[0]
+            continue
+        ps = sorted(ps, key=lambda p: p["rps"])
+        idx[k] = ps[(len(ps) - 1) // 2]
+    return idx
+
+
+def servers_of(points):
+    seen = {p["server"] for p in points}
+    return [s for s in ORDER if s in seen] + sorted(seen - set(ORDER))
+
+
+def fmt_rate(v):
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} M"
+    if v >= 1e4:
+        return f"{v / 1e3:.1f} k"
+    if v >= 1e3:
+        return f"{v / 1e3:.2f} k"
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def fmt_us(v):
+    if v is None:
+        return "?"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} s"
+    if v >= 1e4:
+        return f"{v / 1e3:.0f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f} ms"
+    return f"{v:.0f} µs"
+
+
+def cpu_us(p):
+    """µs of guest CPU (all vCPUs, client included) per request."""
+    if not p.get("requests"):
+        return None
+    return p.get("cpu_busy_jiffies", 0) * (1e6 / USER_HZ) / p["requests"]
+
+
+def failed_text(p):
+    errs = {k: v for k, v in (p.get("errors") or {}).items() if v}
+    what = ", ".join(f"{k} {v}" for k, v in errs.items()) or "no count"
+    if p.get("check", "ok") != "ok":
+        what = f"check {p['check']}"
+    elif not errs and not p.get("requests"):
+        what = f"no request completed in {p.get('secs', '?')} s"
+    return f"**FAILED** ({what}; exit {p.get('exit')})"
+
+
+def cell(p, latency=True):
+    if p is None:
+        return "not run"
+    if not ok(p):
+        return failed_text(p)
+    s = fmt_rate(p["rps"])
+    if latency and "p99_us" in p:
+        s += f" ({fmt_us(p.get('p50_us'))} / {fmt_us(p['p99_us'])})"
+    elif latency and p.get("mean_us"):
+        s += f" (mean {fmt_us(p['mean_us'])})"
+    return s
+
+
+def rps(idx, server, k):
+    p = idx.get((server,) + k)
+    if p is None or not ok(p):
+        return None
+    return p["rps"]
+
+
+def ratio(idx, a, b, k):
+    x, y = rps(idx, a, k), rps(idx, b, k)
+    return x / y if x and y else None
+
+
+def fmt_ratio(r):
+    return f"{r:.2f}×" if r else "–"
+
+
+def skipped(limits):
+    return {(m["load"], m["size"], m["conns"]): m["reason"]
+            for m in limits if m.get("server") == "all" and "load" in m}
+
+
+def unavailable(limits):
+    out = {}
+    for m in limits:
+        if m.get("server") != "all" and "load" not in m:
+            out.setdefault(m["server"], m.get("reason", "not run"))
+    return out
+
+
+def skip_text(conns, reason):
+    """A skip reason, without repeating the shape it starts with."""
+    head, sep, rest = reason.partition(": ")
+    if sep and re.fullmatch(r"\d+ connections x \d+ [KM]iB", head):
+        reason = rest
+    if not conns:
+        return reason
+    return f"{conns} connection{'s' if conns > 1 else ''}: {reason}"
+
+
+def setup_lines(info):
+    qemu = subprocess.run(["qemu-system-x86_64", "--version"],
+                          capture_output=True, text=True).stdout.split("\n")[0]
+    return [
+        f"- Guest kernel: {info.get('kernel', '?')}, {info.get('cpus', '?')} vCPUs, "
+        f"{int(info.get('mem_kib', '0')) // 1024} MiB; command line `{info.get('cmdline', '')}`",
+        f"- Emulator: {qemu or 'qemu'}, **TCG software emulation (no KVM)** of "
+        f"`{info.get('cpu_model', '?')}`, on a host of {os.cpu_count()} CPUs "
+        "shared with other work",
+        f"- Servers: khttpd (this tree), {info.get('nginx', 'nginx')}, "
+        f"{info.get('lighttpd', 'lighttpd')}: Debian's binaries, run as root in "
+        "the VM, configurations at the end of this report",
+        f"- Clients, Debian's: wrk {info.get('wrk', '?')}, {info.get('h2load', 'h2load')}, "
+        f"ab {info.get('ab', '?')}, curl {info.get('curl', '?')}; in the same guest, "
+        "sharing the vCPUs with the server",
+        f"- Each point: {info.get('secs', '?')} s of load (wrk -d, h2load -D, ab -t), "
+        "no warm-up beyond the check fetch; docroot on a tmpfs, files of random bytes",
+        "- Checks: before each load curl fetches the file and `cmp` compares it "
+        "with the original; during the load the client's own error counts are "
+        "read (wrk: non-2xx/3xx, socket errors; h2load: failed, errored, timeout, "
+        "non-2xx; ab: failed (connect, receive, length, exceptions), write errors, "
+        "non-2xx). A point with any error is shown as **FAILED**, never as a figure.",
+        "- Latency: p50 / p99 from wrk and ab (ab rounds to whole milliseconds); "
+        "h2load gives only a mean. *CPU/req* is the busy time of the whole guest "
+        "(/proc/stat, both vCPUs, **client included**) over the load, divided by "
+        "the requests served: an upper bound on the server's cost, comparable "
+        "between servers only because the client is the same.",
+        "- **All figures come from emulation**: every instruction is translated, "
+        "system calls and interrupts cost far more than on hardware, and the host "
+        "is shared. Compare servers as ratios within this run only; never compare "
+        "absolute numbers with another run or with hardware.",
+    ]
+
+
+def table(idx, servers, load, size, conns_list, skip):
+    head = "| server | " + " | ".join(f"{c} conn{'s' if c > 1 else ''}"
+                                      for c in conns_list) + " |"
+    rows = [head, "|---|" + "---:|" * len(conns_list)]
+    for s in servers:
+        cells = []
+        for c in conns_list:
+            if (load, size, c) in skip:
+                cells.append("skipped‡")
+                continue
+            p = idx.get((s, load, size, c))
+            t = cell(p)
+            if p is not None and ok(p) and cpu_us(p) is not None:
+                t += f"; {cpu_us(p):.0f} µs CPU/req"
+            cells.append(t)
+        rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def ratio_table(idx, servers, load, size, conns_list, base):
+    head = "| server | " + " | ".join(f"{c} conn{'s' if c > 1 else ''}"
+                                      for c in conns_list) + " |"
+    rows = [head, "|---|" + "---:|" * len(conns_list)]
+    for s in servers:
+        if s == base:
+            continue
+        rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(
+            fmt_ratio(ratio(idx, s, base, (load, size, c))) for c in conns_list)
+            + " |")
+    return rows
+
+
+def repeats(points, servers):
+    g = groups(points)
+    shapes = sorted({k[1:] for k, ps in g.items() if len(ps) > 1},
+                    key=lambda k: (LOADS.index(k[0]) if k[0] in LOADS else 9,) + k[1:])
+    rows = []
+    for load, size, c in shapes:
+        rows += [f"**{LOAD_SHORT.get(load, load)}, {size_name(size)}, {c} "
+                 f"connections**: requests/s in each round (servers alternate "
+                 "within a round); the tables use the median", "",
+                 "| server | rounds | median | spread (max / min) |",
+                 "|---|---|---:|---:|"]
+        for s in servers:
+            ps = g.get((s, load, size, c), [])
+            if not ps:
+                continue
+            if any(not ok(p) for p in ps):
+                rows.append(f"| {LABEL.get(s, s)} | "
+                            + ", ".join(fmt_rate(p["rps"]) if ok(p) else "FAILED"
+                                        for p in ps) + " | **FAILED** | – |")
+                continue
+            r = [p["rps"] for p in ps]
+            med = sorted(r)[(len(r) - 1) // 2]
+            rows.append(f"| {LABEL.get(s, s)} | {', '.join(fmt_rate(x) for x in r)} | "
+                        f"{fmt_rate(med)} | {max(r) / min(r):.2f} |")
+        rows.append("")
+    return rows
+
+
+def write_csv(points, path):
+    fields = ["server", "round", "load", "client", "size", "conns", "secs",
+              "ok", "check", "exit", "requests", "rps", "mean_us", "p50_us",
+              "p75_us", "p90_us", "p99_us", "err_total", "cpu_busy_jiffies",
+              "cpu_total_jiffies", "cpu_us_per_req", "mem_max_bytes", "errors"]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for p in points:
+            row = dict(p)
+            row["ok"] = int(ok(p))
+            c = cpu_us(p)
+            row["cpu_us_per_req"] = f"{c:.1f}" if c is not None else ""
+            row["errors"] = json.dumps(p.get("errors", {}), sort_keys=True)
+            w.writerow([row.get(k, "") for k in fields])
+
+
+def gnuplot(script):
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode != 0:
+        print(f"# gnuplot failed: {r.stderr.strip()[:300]}", file=sys.stderr)
+    return r.returncode == 0
+
+
+def plot(idx, servers, out_dir, load, sizes, what):
+    """One PNG per load: a panel per file size, requests/s (or p99) against
+    connections, a line per server."""
+    col = {"rps": "2", "p99": "($3 / 1000)"}[what]
+    data = os.path.join(out_dir, f"http-{load}.dat")
+    panels = []
+    with open(data, "w") as f:
+        blk = 0
+        for size in sizes:
+            lines = []
+            for s in servers:
+                pts = sorted((k[3], p) for k, p in idx.items()
+                             if k[0] == s and k[1] == load and k[2] == size and ok(p))
+                if not pts:
+                    continue
+                f.write(f'"{LABEL.get(s, s)}"\n')
+                for c, p in pts:
+                    f.write(f"{c} {p['rps']} {p.get('p99_us', p.get('mean_us', 0))}\n")
+                f.write("\n\n")
+                lines.append((blk, servers.index(s) + 1))
+                blk += 1
+            if lines:
+                panels.append((size, lines))
+    if not panels or (what == "p99" and load == "pipeline"):
+        return None
+    png = f"http-{load}-{what}.png"
+    ylabel = "requests/s" if what == "rps" else "p99 latency (ms)"
+    cols = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + cols - 1) // cols
+    script = [f"set terminal pngcairo noenhanced size {560 * cols},{470 * rows + 40} "
+              "font 'DejaVu Sans,9'",
+              f"set output '{os.path.join(out_dir, png)}'",
+              f"set multiplot layout {rows},{cols} title '{ylabel} vs connections, "
+              f"{LOAD_SHORT[load]} (QEMU TCG, 2 vCPUs, client in the guest: "
+              "compare ratios only)'",
+              "set logscale x", "set xlabel 'connections'",
+              f"set ylabel '{ylabel}'", "set grid", "set key below horizontal", "set offsets graph 0.05, graph 0.05, graph 0.08, 0"]
+    # a server keeps its colour and mark in every panel
+    colours = ["#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b"]
+    for i in range(len(servers)):
+        script.append(f"set style line {i + 1} lc rgb '{colours[i % len(colours)]}' "
+                      f"lw 2 pt {i + 5} ps 1.2")
+    script.append("set logscale y" if what == "p99" else "set yrange [0:*]")
+    for size, blocks in panels:
+        script.append(f"set title '{size_name(size)} file'")
+        script.append("plot " + ", ".join(
+            f"'{data}' index {b} using 1:{col} with linespoints ls {ls} "
+            "title columnheader(1)" for b, ls in blocks))
+    script.append("unset multiplot")
+    return png if gnuplot("\n".join(script) + "\n") else None
+
+
+HEADLINE = [("keepalive", 4096, 10), ("keepalive", 4096, 100),
+            ("close", 4096, 10), ("keepalive", 1 << 20, 10)]
+DEMO = [("keepalive", 4096, 10), ("close", 4096, 10)]
+
+
+def point_title(k, n_rounds):
+    load, size, c = k
+    med = f", median of {n_rounds} rounds" if n_rounds > 1 else ""
+    return (f"HTTP {LOAD_SHORT[load]} ({CLIENT[load]}), {size_name(size)} file, "
+            f"{c} connections: requests/s{med}; ratios = the server's requests/s "
+            "÷ nginx's and ÷ lighttpd's (1.00× = as fast, above 1 = faster)")
+
+
+def headline_table(points, idx, servers, k, bases=("nginx",), absent=None):
+    g = groups(points)
+    head = "| server | requests/s | spread (max / min) | " + " | ".join(
+        f"vs {b}" for b in bases) + " |"
+    rows = [head, "|---|---:|---:|" + "---:|" * len(bases)]
+    for s in servers:
+        p = idx.get((s,) + k)
+        if p is None:
+            continue
+        ps = [q for q in g.get((s,) + k, []) if ok(q)]
+        spread = (f"{max(q['rps'] for q in ps) / min(q['rps'] for q in ps):.2f} "
+                  f"({len(ps)} rounds)") if len(ps) > 1 else "–"
+        rows.append(f"| {LABEL.get(s, s)} | {cell(p, latency=False)} | {spread} | "
+                    + " | ".join(fmt_ratio(ratio(idx, s, b, k)) for b in bases) + " |")
+    for s, why_not in (absent or {}).items():
+        if s not in servers:
+            rows.append(f"| {LABEL.get(s, s)} | not run: {why_not} | – | "
+                        + " | ".join("–" for b in bases) + " |")
+    return rows
+
+
+def rounds_of(points, k):
+    return max([len(ps) for kk, ps in groups(points).items() if kk[1:] == k] or [0])
+
+
+def demo_sentence(idx):
+    parts = []
+    for k in DEMO:
+        load = LOAD_SHORT[k[0]]
+        p = idx.get((KHTTPD,) + k)
+        if p is None:
+            continue
+        if not ok(p):
+            parts.append(f"khttpd's {load} point FAILED (see above)")
+            continue
+        rs = [f"{r:.2f}× {b}'s" for b in BASES
+              if (r := ratio(idx, KHTTPD, b, k))]
+        if rs:
+            parts.append(f"with {'a new connection per request' if k[0] == 'close' else load} "
+                         f"khttpd served {' and '.join(rs)} requests/s")
+    if not parts:
+        return "No khttpd figure to compare."
+    s = "; ".join(parts)
+    return (s[0].upper() + s[1:] + " (10 connections × 4 KiB, in QEMU emulation "
+            "with the client in the same 2-vCPU guest: only these ratios mean "
+            "anything, not the absolute rates).")
+
+
+def losses(idx, servers, points):
+    """Where khttpd's event design is slower than nginx or lighttpd."""
+    out = []
+    shapes = sorted({shape(p) for p in points},
+                    key=lambda k: (LOADS.index(k[0]) if k[0] in LOADS else 9,) + k[1:])
+    for k in shapes:
+        for b in BASES:
+            pk, pb = idx.get((KHTTPD,) + k), idx.get((b,) + k)
+            if pk is not None and not ok(pk) and pb is not None and ok(pb):
+                out.append((k, b, 0.0, None, None, pk, pb))
+                continue
+            r = ratio(idx, KHTTPD, b, k)
+            if r is not None and r < 0.95:
+                pk, pb = idx[(KHTTPD,) + k], idx[(b,) + k]
+                ck, cb = cpu_us(pk), cpu_us(pb)
+                out.append((k, b, r, ck, cb, pk, pb))
+    return out
+
+
+LOAD_WHY = {
+    "keepalive": (
+        "With keep-alive a userspace server pays a few system calls per "
+        "request (a read, a sendfile or writev, an epoll wait shared by many "
+        "connections); khttpd saves those, which counts most for small files. "
+        "For large files the work is TCP and the page sends, the same kernel "
+        "code for every server, so the saving shrinks and noise decides."),
+    "pipeline": (
+        "Likely, from the design: khttpd answers pipelined requests strictly "
+        "one at a time and starts the next only when the previous response has "
+        "left its queue (kernel/http/conn.c), so 16 pipelined requests cost 16 "
+        "sends and, for small files, 16 segments, where a userspace server that "
+        "reads the 16 requests at once can answer them with fewer writes. The "
+        "higher CPU per request fits this; `make profile` would confirm it."),
+    "close": (
+        "A connection per request is mostly TCP set-up and teardown, the same "
+        "kernel code for every server. khttpd adds wake-ups to it: the "
+        "listener's callback queues an accept work item, which queues each new "
+        "connection's own work, where an nginx worker accepts from its own "
+        "queue (`reuseport`) in the loop that then serves the request. Where "
+        "khttpd used no more CPU but the guest was idler, it waited on those "
+        "hand-offs rather than computing."),
+}
+
+
+def busy_share(p):
+    return p.get("cpu_busy_jiffies", 0) / max(p.get("cpu_total_jiffies", 1), 1)
+
+
+def where_khttpd_loses(idx, servers, points):
+    """Points where khttpd's event design is under 0.95x nginx or lighttpd,
+    grouped by load: the ratios, what CPU per request and guest idleness
+    say, and the likely cause once per load."""
+    lost = losses(idx, servers, points)
+    if not lost:
+        return ["khttpd's event design served at least 0.95× the requests/s of "
+                "nginx and lighttpd at every point measured in this run.", ""]
+    md = ["Every point where khttpd's event design served under 0.95× the "
+          "requests/s of nginx or lighttpd. *CPU/req* (guest-wide, client "
+          "included) and how busy the guest was are measured; the causes given "
+          "are inferred from the design and say so.", ""]
+    for load in LOADS:
+        items = [x for x in lost if x[0][0] == load]
+        if not items:
+            continue
+        md += [f"**{LOAD_TITLE[load]}**", ""]
+        more_cpu = waited = 0
+        stalls = []
+        for k, b, r, ck, cb, pk, pb in items:
+            where = (f"- {size_name(k[1])} × {k[2]} connection"
+                     f"{'s' if k[2] > 1 else ''}: ")
+            if not ok(pk):
+                others = [LABEL.get(s, s) for s in servers
+                          if s != KHTTPD and (s,) + k in idx
+                          and (not ok(idx[(s,) + k]) or idx[(s,) + k]["rps"] < 10)]
+                note = (f" Other servers failed or nearly so at the same point "
+                        f"({', '.join(others)}): the load itself breaks down here "
+                        "in this VM, not khttpd alone." if others else
+                        " Only khttpd failed here: a defect to chase in khttpd.")
+                md.append(where + f"khttpd {failed_text(pk)}, {b} "
+                          f"{fmt_rate(pb['rps'])} requests/s.{note}")
+                continue
+            if ck and cb and ck > cb * 1.05:
+                more_cpu += 1
+                cpu = f"more CPU/req ({ck:.0f} against {cb:.0f} µs)"
+            else:
+                waited += 1
+                cpu = (f"no more CPU/req ({ck:.0f} against {cb:.0f} µs), guest "
+                       f"busy {busy_share(pk):.0%} against {busy_share(pb):.0%}")
+            if r < 0.3:
+                stalls.append(f"{size_name(k[1])} × {k[2]}")
+            md.append(where + f"{r:.2f}× {b}; {cpu}")
+        md.append("")
+        n = more_cpu + waited
+        if n:
+            md.append(f"In {more_cpu} of these {n} comparisons khttpd spent more "
+                      f"guest CPU per request than the faster server (costlier "
+                      f"work); in {waited} it spent no more but left the guest "
+                      "idler (it waited: wake-ups, hand-offs, the latency tail). "
+                      + LOAD_WHY[load])
+        if stalls:
+            md.append("")
+            md.append("Below 0.3× (" + ", ".join(sorted(set(stalls))) + ") is not "
+                      "a cost difference but a stall: look at khttpd's p50 "
+                      "latency there, and at its own kthread design on the same "
+                      "point. This run does not say why; `make profile` on that "
+                      "load, or /proc/net/khttpd during it, would.")
+        md.append("")
+    md.append("The round-to-round spread on this shared machine reaches 2× at "
+              "some points (see Repeated points), so single-round ratios between "
+              "0.5× and 2× are weak evidence either way.")
+    md.append("")
+    return md
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    log, out_dir = sys.argv[1], sys.argv[2]
+    demo = "--demo" in sys.argv[3:]
+    os.makedirs(out_dir, exist_ok=True)
+    info, points, limits, configs = parse(log)
+    if not points:
+        print("report_http: no HTTP results in " + log, file=sys.stderr)
+        return 1
+    servers = servers_of(points)
+    idx = index(points)
+    failed = [p for p in points if not ok(p)]
+    skip = skipped(limits)
+    absent = unavailable(limits)
+    # a server that exists but would not start is a failure, not a limit
+    broken = [s for s, why_not in absent.items() if why_not == "did not start"]
+    write_csv(points, os.path.join(out_dir, "http.csv"))
+
+    md = ["# khttpd HTTP benchmark: requests/s of khttpd, nginx and lighttpd", ""]
+    md += setup_lines(info) + [""]
+    heads = DEMO if demo else [k for k in HEADLINE
+                               if any(shape(p) == k for p in points)]
+    md += ["## Headline: requests/s at the repeated points, and ratios to "
+           "nginx and lighttpd", "",
+           "Ratio = the server's requests/s ÷ nginx's (or lighttpd's): 1.00× is "
+           "as fast, above 1 faster. Median of the rounds; the spread is the "
+           "fastest round over the slowest.", ""]
+    for k in heads:
+        md += [f"**{point_title(k, rounds_of(points, k))}**", ""]
+        md += headline_table(points, idx, servers, k, BASES, absent) + [""]
+    md += [demo_sentence(idx), ""]
+
+    if not demo:
+        sizes = sorted({p["size"] for p in points})
+        for load in [l for l in LOADS if any(p["load"] == l for p in points)]:
+            md += [f"## {LOAD_TITLE[load]}", ""]
+            for size in sizes:
+                conns = sorted({p["conns"] for p in points
+                                if p["load"] == load and p["size"] == size}
+                               | {k[2] for k in skip if k[:2] == (load, size)})
+                if not conns:
+                    continue
+                md += [f"### {LOAD_SHORT[load]}, {size_name(size)} file: "
+                       "requests/s (p50 / p99 latency); µs of guest CPU per request", ""]
+                md += table(idx, servers, load, size, conns, skip) + [""]
+                for b in BASES:
+                    if b in servers:
+                        md += [f"Requests/s relative to {b} (1.00× = as fast as {b}):", ""]
+                        md += ratio_table(idx, servers, load, size, conns, b) + [""]
+                notes = [f"- {skip_text(c, skip[(load, size, c)])}"
+                         for c in conns if (load, size, c) in skip]
+                if notes:
+                    md += ["‡ skipped:"] + notes + [""]
+            for what in ("rps", "p99"):
+                png = plot(idx, servers, out_dir, load, sizes, what)
+                if png:
+                    md += [f"![{png}]({png})", ""]
+
+        mem = [p for p in points if "mem_max_bytes" in p]
+        if mem:
+            md += ["## khttpd's memory during the 1 MiB loads", "",
+                   "The highest `mem_bytes` of /proc/net/khttpd, read every 0.2 s "
+                   "during the load: what khttpd's connections hold beyond their "
+                   "kernel sockets (buffers, send queue entries). The file's pages "
+                   "are the page cache's, shared by every response, and not counted.",
+                   "", "| server | load | connections | rounds | max mem_bytes | per connection |",
+                   "|---|---|---:|---:|---:|---:|"]
+            g = {}
+            for p in mem:
+                g.setdefault((p["server"], p["load"], p["conns"]), []).append(p)
+            for (s, load, c), ps in sorted(g.items(), key=lambda kv: (
+                    ORDER.index(kv[0][0]) if kv[0][0] in ORDER else 9,
+                    kv[0][1], kv[0][2])):
+                m = max(p["mem_max_bytes"] for p in ps)
+                md.append(f"| {LABEL.get(s, s)} | {LOAD_SHORT.get(load, load)} | {c} | "
+                          f"{len(ps)} | {m / 1024:.1f} KiB | {m / c:.0f} B |")
+            md.append("")
+
+        md += ["## Where khttpd loses, and why", ""]
+        md += where_khttpd_loses(idx, servers, points)
+        kt = [(k, r) for k in sorted({shape(p) for p in points},
+                                     key=lambda k: (LOADS.index(k[0]),) + k[1:])
+              if (r := ratio(idx, "khttpd-kthread", KHTTPD, k)) and r > 1.05]
+        if kt:
+            big = [(k, r) for k, r in kt if r >= 2]
+            md += ["khttpd's own thread-per-connection design was faster than "
+                   "its event design at: " + ", ".join(
+                       f"{LOAD_SHORT[k[0]]} {size_name(k[1])} × {k[2]} ({r:.2f}×)"
+                       for k, r in kt) + ". Gaps under about 1.3× are within this "
+                   "machine's round-to-round spread (see Repeated points)."]
+            if big:
+                md[-1] += (" Gaps of 2× and more are not noise: there the event "
+                           "design stalled (compare the p50 latencies in the tables "
+                           "above), at " + ", ".join(
+                               f"{LOAD_SHORT[k[0]]} {size_name(k[1])} × {k[2]}"
+                               for k, r in big) + ". This run does not say why; "
+                           "`make profile` on the same load, or khttpd's counters "
+                           "during it, would.")
+            md.append("")
+        failed_k = [p for p in points if p["server"] == KHTTPD and not ok(p)]
+        if failed_k:
+            md += ["khttpd's event design FAILED at: " + ", ".join(
+                f"{LOAD_SHORT[p['load']]} {size_name(p['size'])} × {p['conns']} "
+                f"(round {p.get('round', 1)}: {failed_text(p)})" for p in failed_k)
+                + ".", ""]
+
+        rep = repeats(points, servers)
+        if rep:
+            md += ["## Repeated points", ""] + rep
+        if skip or absent:
+            md += ["## Not run", ""]
+            for s, why_not in absent.items():
+                md.append(f"- {LABEL.get(s, s)} (`{s}`): {why_not}")
+            for (load, size, c), why_not in sorted(skip.items(), key=lambda kv: (
+                    LOADS.index(kv[0][0]), kv[0][1], kv[0][2])):
+                md.append(f"- {LOAD_SHORT[load]}, {size_name(size)}, {c} "
+                          f"connection{'s' if c > 1 else ''}, every server: "
+                          f"{skip_text(None, why_not)}")
+            md.append("")
+    if failed or broken:
+        md += ["## Failed points", ""]
+        for s in broken:
+            md.append(f"- {LABEL.get(s, s)}: did not start in some round "
+                      "(the VM's output has its log)")
+        for p in failed:
+            md.append(f"- {LABEL.get(p['server'], p['server'])}, round "
+                      f"{p.get('round', 1)}: {LOAD_SHORT.get(p['load'], p['load'])}, "
+                      f"{size_name(p['size'])}, {p['conns']} connections: "
+                      f"{failed_text(p)}")
+        md.append("")
+    if configs and not demo:
+        md += ["## Server configurations, as run", ""]
+        for name, lines in configs.items():
+            md += [f"`bench/http/{name}`"
+                   + (" (`@WORKERS@` = vCPUs)" if "@WORKERS@" in "\n".join(lines) else "")
+                   + ":", "", "```", *lines, "```", ""]
+        md += ["khttpd: `insmod khttpd.ko docroot=/srv/www port=8080` (event "
+               "design), and the same with `design=kthread`; every other "
+               "parameter at its default.", ""]
+    with open(os.path.join(out_dir, "http-report.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    # the terminal gets the headline tables
+    for k in heads:
+        print()
+        print(point_title(k, rounds_of(points, k)))
+        print("\n".join(headline_table(points, idx, servers, k, BASES, absent)))
+    print()
+    print(demo_sentence(idx))
+    if failed or broken:
+        print(f"\n{len(failed)} failed HTTP points"
+              + (f"; did not start: {', '.join(broken)}" if broken else "")
+              + ": see the report")
+    print(f"\nreport: {os.path.join(out_dir, 'http-report.md')}")
+    return 1 if failed or broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
