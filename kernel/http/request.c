@@ -64,6 +64,25 @@ int khttpd_request_error(struct khttpd_conn *kc, int status)
 	return khttpd_fail(kc, status, NULL);
 }
 
+/*
+ * The head is out: send the body, as far as TCP and the queue take it
+ * now; on_writable sends the rest.  The request is done once all of it
+ * is handed over.
+ */
+static int khttpd_stream(struct khttpd_conn *kc, const struct khttpd_body *b)
+{
+	int err;
+
+	kc->body = *b;
+	kc->streaming = true;
+	err = khttpd_body_push(kc);
+	if (err < 0)
+		return err;
+	if (!err)
+		khttpd_request_done(kc);
+	return 0;
+}
+
 static void khttpd_etag(struct khttpd_reply *r, const struct kstat *st)
 {
 	snprintf(r->etag, sizeof(r->etag), "\"%llx-%llx-%llx\"",
@@ -163,16 +182,9 @@ static int khttpd_serve_file(struct khttpd_conn *kc, struct khttp_req *req,
 		khttpd_request_done(kc);
 		return 0;
 	}
-	kc->body = (struct khttpd_body){
+	return khttpd_stream(kc, &(struct khttpd_body){
 		.file = file, .pos = r.first, .end = r.first + r.length,
-	};
-	kc->streaming = true;
-	err = khttpd_body_push(kc);
-	if (err < 0)
-		return err;
-	if (!err)
-		khttpd_request_done(kc);
-	return 0;
+	});
 }
 
 /* 301 to the directory with its slash: the target as sent, plus '/'. */
@@ -226,14 +238,7 @@ static int khttpd_serve_listing(struct khttpd_conn *kc, struct khttp_req *req,
 			khttpd_request_done(kc);
 		return err;
 	}
-	kc->body = (struct khttpd_body){ .data = html, .end = n };
-	kc->streaming = true;
-	err = khttpd_body_push(kc);
-	if (err < 0)
-		return err;
-	if (!err)
-		khttpd_request_done(kc);
-	return 0;
+	return khttpd_stream(kc, &(struct khttpd_body){ .data = html, .end = n });
 }
 
 /* A directory: its index file, else the listing if allowed, else 403. */
