@@ -18,7 +18,10 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 mkdir -p "$build"
-log=$build/check.log
+# this run's results (two runs at once must not count each other's), kept
+# as build/check.log when done
+log=$(mktemp "$build/check.XXXXXX")
+trap 'cp "$log" "$build/check.log"; rm -f "$log"' EXIT
 # the stock kernel, as the Makefile picks it
 : "${KERNEL:=/boot/vmlinuz-$("$top/scripts/kver.sh")}"
 export KERNEL
