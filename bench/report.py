@@ -32,27 +32,41 @@ LABEL = {
 EVENT = ["kecho-event", "kecho-event-percpu"]
 
 
-def parse(path):
-    info, bench, idle, rmmod, limits = {}, [], [], [], []
+def raw_lines(path):
+    """The raw log's tagged lines as (kind, rest); INFO as (key, value)
+    into info.  Shared with report_http.py."""
+    info = {}
+    lines = []
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
             kind, _, rest = line.partition(" ")
-            try:
-                if kind == "INFO":
-                    key, _, val = rest.partition(" ")
-                    info[key] = val
-                elif kind == "BENCH":
-                    bench.append(json.loads(rest))
-                elif kind == "IDLEMEM":
-                    idle.append(json.loads(rest))
-                elif kind == "RMMOD":
-                    rmmod.append(json.loads(rest))
-                elif kind == "LIMIT":
-                    limits.append(json.loads(rest))
-            except json.JSONDecodeError:
-                print(f"# report: cannot parse: {line[:120]}", file=sys.stderr)
-    return info, bench, idle, rmmod, limits
+            if kind == "INFO":
+                k, _, v = rest.partition(" ")
+                info[k] = v
+            else:
+                lines.append((kind, rest))
+    return info, lines
+
+
+def json_of(rest):
+    try:
+        return json.loads(rest)
+    except json.JSONDecodeError:
+        print(f"# report: cannot parse: {rest[:120]}", file=sys.stderr)
+        return None
+
+
+def parse(path):
+    info, lines = raw_lines(path)
+    found = {"BENCH": [], "IDLEMEM": [], "RMMOD": [], "LIMIT": []}
+    for kind, rest in lines:
+        if kind in found:
+            v = json_of(rest)
+            if v is not None:
+                found[kind].append(v)
+    return (info, found["BENCH"], found["IDLEMEM"], found["RMMOD"],
+            found["LIMIT"])
 
 
 def servers_of(points):

@@ -19,6 +19,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402  (the raw-log reader is shared)
+
 ORDER = ["khttpd-event", "khttpd-kthread", "nginx", "lighttpd",
          "khttpd-relay-python", "khttpd-relay-nginx"]
 LABEL = {
@@ -52,24 +55,16 @@ def size_name(n):
 
 
 def parse(path):
-    info, points, limits, configs = {}, [], [], {}
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            kind, _, rest = line.partition(" ")
-            try:
-                if kind == "INFO":
-                    k, _, v = rest.partition(" ")
-                    info[k] = v
-                elif kind == "HTTP":
-                    points.append(json.loads(rest))
-                elif kind == "LIMIT":
-                    limits.append(json.loads(rest))
-                elif kind == "CONFIG":
-                    name, _, text = rest.partition(" ")
-                    configs.setdefault(name, []).append(text)
-            except json.JSONDecodeError:
-                print(f"# report: cannot parse: {line[:120]}", file=sys.stderr)
+    info, lines = report.raw_lines(path)
+    points, limits, configs = [], [], {}
+    for kind, rest in lines:
+        if kind in ("HTTP", "LIMIT"):
+            v = report.json_of(rest)
+            if v is not None:
+                (points if kind == "HTTP" else limits).append(v)
+        elif kind == "CONFIG":
+            name, _, text = rest.partition(" ")
+            configs.setdefault(name, []).append(text)
     return info, points, limits, configs
 
 

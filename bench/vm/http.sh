@@ -34,6 +34,7 @@
 #   INFO key value    the setup
 #   CONFIG name line  the userspace servers' configurations, as run
 cd /kecho || exit 1
+. bench/lib.sh
 
 plan=demo
 secs=2
@@ -173,18 +174,6 @@ stop_server() {
 	done
 }
 
-# Wait until the last point's connections are gone.
-settle() {
-	if [ -e /proc/net/khttpd ]; then
-		i=0
-		while [ "$(awk '/^active / { print $2 }' /proc/net/khttpd)" != 0 ] && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	fi
-	sleep 0.5
-}
-
 # busy and total jiffies (USER_HZ, 100 a second) of the whole guest
 cpu_jiffies() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
@@ -286,7 +275,7 @@ point() {
 		echo "# $server $load ${size}B c=$conns: check $check"
 		echo "HTTP {\"server\": \"$server\", \"round\": $round, \"load\": \"$load\", \"size\": $size, \"conns\": $conns, \"secs\": $secs, \"check\": \"$check\", \"exit\": -1, \"ok\": false, \"requests\": 0, \"err_total\": 1, \"errors\": {\"check\": 1}}"
 		fails=$((fails + 1))
-		settle
+		settle /proc/net/khttpd
 		return
 	fi
 	sampling=
@@ -336,7 +325,7 @@ point() {
 			tail -n 8 | sed 's/^/#   /'
 	fi
 	echo "HTTP ${json%\}}, \"ok\": $good}"
-	settle
+	settle /proc/net/khttpd
 }
 
 # The points of the plan, as LOAD:SIZE:CONNS, and those skipped, with why.
@@ -429,7 +418,7 @@ run_server() {
 		point "$server" "$1" "$2" "$3"
 	done
 	stop_server "$server"
-	settle
+	settle /proc/net/khttpd
 }
 
 round=1

@@ -29,6 +29,7 @@ ADDR=127.0.0.1:12345
 . tests/lib/ktap.sh
 . tests/lib/listen.sh
 . tests/engine/lib.sh
+. bench/lib.sh
 
 plan=demo
 secs=2
@@ -84,18 +85,6 @@ stop_server() {
 	esac
 }
 
-# Wait until the server has closed the last run's connections.
-settle() {
-	if [ -e $ST ]; then
-		i=0
-		while [ "$(awk '/^active / { print $2 }' $ST)" != 0 ] && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	fi
-	sleep 0.5
-}
-
 # point SERVER CONNS LENGTH MODE
 point() {
 	server=$1 conns=$2 len=$3 mode=$4
@@ -117,7 +106,7 @@ point() {
 		fails=$((fails + 1))
 	fi
 	echo "BENCH {\"server\": \"$server\", \"round\": $round, \"exit\": $rc, \"result\": $out}"
-	settle
+	settle $ST
 }
 
 # Memory of 10,000 idle connections: MemAvailable and Slab deltas, both
@@ -126,7 +115,7 @@ idlemem() {
 	server=$1
 	out=$(ktest -s $ST idlemem -n 10000 2>&1 | sed -n 's/^IDLEMEM //p')
 	echo "IDLEMEM {\"server\": \"$server\", $out}"
-	settle
+	settle $ST
 }
 
 # Unload with 10 streaming and 1,000 idle connections.
@@ -134,7 +123,7 @@ rmmod_time() {
 	rmmod_during ktest load -c 10 -i 1000 -t 30 -R /tmp/ready > /dev/null
 	echo "RMMOD {\"server\": \"$1\", \"seconds\": ${rmmod_secs:--1}, \"load_exit\": ${load_rc:-1}}"
 	mod_loaded kecho && mod_rmmod
-	settle
+	settle $ST
 }
 
 info
@@ -195,7 +184,7 @@ run_server() {
 		esac
 	fi
 	stop_server "$server"
-	settle
+	settle $ST
 }
 
 round=1
