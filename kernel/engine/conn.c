@@ -188,9 +188,15 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 	ksrv_conn_sockopts(srv, sock->sk);
 	ksrv_timers_start(conn);
 
+	/*
+	 * A design that cannot serve it (the kthread design at threads-max,
+	 * say) owes the peer nothing yet: it gets FIN, counted as our error.
+	 */
 	err = srv->ops->start(conn);
-	if (err)
-		ksrv_conn_close(conn, err);
+	if (err) {
+		ksrv_stat_inc(srv, KSRV_STAT_ERRORS);
+		ksrv_conn_close(conn, KSRV_CLOSE_UNSERVED);
+	}
 	ksrv_conn_put(conn);
 }
 

@@ -95,6 +95,7 @@ enum ksrv_close_reason {
 	KSRV_CLOSE_KILLED,	/* server stopping */
 	KSRV_CLOSE_IDLE,	/* idle_timeout */
 	KSRV_CLOSE_ABORT,	/* ksrv_conn_abort() */
+	KSRV_CLOSE_UNSERVED,	/* the design could not take it on (FIN) */
 };
 
 struct ksrv_proto {
