@@ -4,6 +4,7 @@
  * log line that names the parameter, the value and what is allowed, and
  * makes the module fail to load with -EINVAL.
  */
+#include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
@@ -47,45 +48,68 @@ EXPORT_SYMBOL_KSRV(ksrv_wq_name);
 #define cfg_err(p, fmt, ...) \
 	pr_err("%s: invalid " fmt, (p)->name, ##__VA_ARGS__)
 
-static int parse_addr_literal(struct ksrv_config *cfg, const char *s,
-			      int port)
+/* @s, of @len bytes, is a whole IPv4 or IPv6 literal. */
+static int parse_addr_literal(struct sockaddr_storage *addr, int *addrlen,
+			      const char *s, size_t len, int port)
 {
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cfg->addr;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->addr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
 	const char *end;
 
-	memset(&cfg->addr, 0, sizeof(cfg->addr));
-	if (in4_pton(s, -1, (u8 *)&sin->sin_addr.s_addr, '\0', &end) &&
-	    !*end) {
+	memset(addr, 0, sizeof(*addr));
+	if (!len)
+		return -EINVAL;
+	if (in4_pton(s, len, (u8 *)&sin->sin_addr.s_addr, -1, &end) &&
+	    end == s + len) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
-		cfg->addrlen = sizeof(*sin);
+		*addrlen = sizeof(*sin);
 		return 0;
 	}
-	if (in6_pton(s, -1, sin6->sin6_addr.s6_addr, '\0', &end) && !*end) {
+	if (in6_pton(s, len, sin6->sin6_addr.s6_addr, -1, &end) &&
+	    end == s + len) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
-		cfg->addrlen = sizeof(*sin6);
+		*addrlen = sizeof(*sin6);
 		return 0;
 	}
 	return -EINVAL;
 }
 
 /* An IPv6 literal may come in brackets, as in a URL: "[::1]". */
+static int parse_host(struct sockaddr_storage *addr, int *addrlen,
+		      const char *s, size_t len, int port)
+{
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		if (!memchr(s, ':', len))
+			return -EINVAL;
+		return parse_addr_literal(addr, addrlen, s + 1, len - 2, port);
+	}
+	return parse_addr_literal(addr, addrlen, s, len, port);
+}
+
 static int parse_addr(struct ksrv_config *cfg, const char *s, int port)
 {
-	size_t len = strlen(s);
-	char inner[INET6_ADDRSTRLEN];
-
-	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
-		if (len - 2 >= sizeof(inner) || !strchr(s, ':'))
-			return -EINVAL;
-		memcpy(inner, s + 1, len - 2);
-		inner[len - 2] = '\0';
-		return parse_addr_literal(cfg, inner, port);
-	}
-	return parse_addr_literal(cfg, s, port);
+	return parse_host(&cfg->addr, &cfg->addrlen, s, strlen(s), port);
 }
+
+int ksrv_endpoint_parse(const char *s, struct sockaddr_storage *addr,
+			int *addrlen)
+{
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	size_t hostlen;
+	u16 port;
+
+	if (!colon || kstrtou16(colon + 1, 10, &port) || !port ||
+	    !isdigit(colon[1]))
+		return -EINVAL;
+	hostlen = colon - s;
+	/* an IPv6 address needs its brackets here, or the port is unclear */
+	if (memchr(s, ':', hostlen) && s[0] != '[')
+		return -EINVAL;
+	return parse_host(addr, addrlen, s, hostlen, port);
+}
+EXPORT_SYMBOL_KSRV(ksrv_endpoint_parse);
 
 static int parse_name(const char *const *names, size_t n, const char *s)
 {

@@ -47,6 +47,9 @@ void ksrv_conn_put(struct ksrv_conn *conn)
  */
 bool ksrv_conn_queue(struct ksrv_conn *conn)
 {
+	/* a link's events are its owner's: the owner outlives its link */
+	if (conn->owner)
+		conn = conn->owner;
 	kref_get(&conn->ref);
 	if (queue_work(conn->srv->wq, &conn->work))
 		return true;
@@ -121,8 +124,9 @@ static void ksrv_conn_sockopts(struct ksrv_server *srv, struct sock *sk)
 	tcp_sock_set_user_timeout(sk, (ka + 3 * intvl) * MSEC_PER_SEC);
 }
 
-static struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
-					 struct socket *sock)
+/* Two references: the registry's (or the owner's), and the caller's. */
+struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
+				  struct socket *sock)
 {
 	struct ksrv_conn *conn;
 
@@ -227,6 +231,8 @@ void ksrv_conn_close(struct ksrv_conn *conn, int reason)
 		return;
 	srv->ops->stop(conn);
 	ksrv_timers_shutdown(conn);
+	/* whatever the backend was doing for this peer is no longer wanted */
+	ksrv_link_drop(conn, true);
 	/* an EPIPE because we shut the socket down is not the peer's doing */
 	if (test_bit(KSRV_CONN_KILL, &conn->flags) &&
 	    (reason < 0 || reason == KSRV_CLOSE_DONE))

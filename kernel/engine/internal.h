@@ -11,6 +11,9 @@
  *   - the unload path, briefly, while it kills a connection.
  * The socket is released with the last reference.
  *
+ * A link (link.c) is a connection too, outside the registry, with one
+ * reference, its owner's; its socket callbacks queue the owner's work.
+ *
  * A socket callback or a timer finds its connection under
  * sk_callback_lock (callbacks) or through the timer itself (timers, which
  * ksrv_conn_close() shuts down before it drops the registry reference), so
@@ -102,6 +105,7 @@ struct ksrv_design_ops {
 	long (*send_page)(struct ksrv_conn *conn, struct page *page,
 			  size_t off, size_t len, unsigned int flags);
 	bool timers;	/* ksrv_conn_timer() is available */
+	bool links;	/* ksrv_link_open() is available */
 };
 
 extern const struct ksrv_design_ops ksrv_event_ops;
@@ -167,9 +171,14 @@ struct ksrv_conn {
 
 	struct timer_list timer;	/* the protocol's */
 	struct timer_list idle;		/* idle_timeout */
+
+	struct ksrv_conn *link;		/* our outbound connection, or NULL */
+	struct ksrv_conn *owner;	/* a link's connection, else NULL */
 };
 
 /* conn.c */
+struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
+				  struct socket *sock);
 void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock);
 void ksrv_conn_close(struct ksrv_conn *conn, int reason);
 void ksrv_conn_get(struct ksrv_conn *conn);
@@ -177,6 +186,13 @@ void ksrv_conn_put(struct ksrv_conn *conn);
 bool ksrv_conn_queue(struct ksrv_conn *conn);
 int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags);
 int ksrv_conn_verdict(struct ksrv_conn *conn, int ret);
+
+/* link.c */
+void ksrv_link_drop(struct ksrv_conn *conn, bool reset);
+
+/* io.c */
+int ksrv_io_hook(struct ksrv_conn *conn);
+bool ksrv_io_drained(struct sock *sk);
 
 /* sendq.c: what TCP has not taken yet */
 int ksrv_sendq_add(struct ksrv_conn *conn, const void *buf, size_t len,

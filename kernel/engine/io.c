@@ -79,7 +79,7 @@ static void ksrv_io_restore(struct ksrv_conn *conn, struct sock *sk)
  * unhook, so one of the two sees the other) or if sk_user_data is not ours
  * to claim.
  */
-static int ksrv_io_hook(struct ksrv_conn *conn)
+int ksrv_io_hook(struct ksrv_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 	int err = 0;
@@ -112,7 +112,7 @@ static void ksrv_io_unhook(struct ksrv_conn *conn)
  * nothing and saves a recvmsg() per message.  A FIN or an error already
  * seen must still be read, so those keep the loop going.
  */
-static bool ksrv_io_drained(struct sock *sk)
+bool ksrv_io_drained(struct sock *sk)
 {
 	return skb_queue_empty_lockless(&sk->sk_receive_queue) &&
 	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
@@ -188,6 +188,89 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 	return ret;
 }
 
+/* The backend ended the link: drop it, then tell the protocol. */
+static int ksrv_io_link_end(struct ksrv_conn *conn, int reason)
+{
+	const struct ksrv_proto *proto = conn->srv->proto;
+
+	ksrv_link_drop(conn, reason != KSRV_CLOSE_DONE);
+	return ksrv_conn_verdict(conn, proto->on_link_close ?
+				 proto->on_link_close(conn, reason) :
+				 KSRV_CONTINUE);
+}
+
+/* Pass on what the link sent, while the connection's queue is empty. */
+static int ksrv_io_link_receive(struct ksrv_conn *conn, void *buf,
+				size_t size, bool *yield)
+{
+	const struct ksrv_proto *proto = conn->srv->proto;
+	struct ksrv_conn *link = conn->link;
+	int budget = KSRV_IO_BUDGET;
+	int n, ret;
+
+	while (conn->link == link && !conn->queued &&
+	       !test_bit(KSRV_CONN_SHUTDOWN, &conn->flags)) {
+		n = ksrv_conn_recv(link, buf, size, MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return 0;
+		if (n <= 0)
+			return ksrv_io_link_end(conn, n ? n : KSRV_CLOSE_DONE);
+		WRITE_ONCE(conn->last_active, jiffies);
+		ret = ksrv_conn_verdict(conn, proto->on_link_data(conn, buf, n));
+		if (ret)
+			return ret;
+		budget -= n;
+		if (budget <= 0) {
+			*yield = true;
+			return 0;
+		}
+		if (conn->link == link && ksrv_io_drained(link->sock->sk))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The link's side of a run: send what waits for the backend (a connect
+ * still under way leaves it queued), then read what the backend sent.
+ * A failed send ends the link like a failed receive.  *yield is set when
+ * the budget is spent.  Returns 0 or the reason to close the connection.
+ */
+static int ksrv_io_link(struct ksrv_conn *conn, bool *yield)
+{
+	struct ksrv_server *srv = conn->srv;
+	size_t size = min_t(size_t, KSRV_SCRATCH_SIZE, srv->cfg.send_cap / 2);
+	struct ksrv_scratch *slot;
+	u8 small[256];
+	void *buf;
+	int ret;
+
+	if (!conn->link)
+		return 0;
+	ret = ksrv_sendq_flush(conn->link);
+	if (ret && ret != -EAGAIN)
+		return ksrv_io_link_end(conn, ret);
+	if (conn->queued)
+		return 0;
+	buf = ksrv_scratch_get(srv, &slot);
+	if (!buf) {
+		/* as in ksrv_io_receive(): slowly rather than not at all */
+		buf = small;
+		size = sizeof(small);
+	}
+	ret = ksrv_io_link_receive(conn, buf, size, yield);
+	if (buf != small)
+		ksrv_scratch_put(slot, buf);
+	return ret;
+}
+
+/* The link has bytes that the connection could pass on now. */
+static bool ksrv_io_link_ready(struct ksrv_conn *conn)
+{
+	return conn->link && !conn->queued &&
+	       !ksrv_io_drained(conn->link->sock->sk);
+}
+
 /* Returns 0 to keep the connection, or the reason to close it. */
 static int ksrv_io_run(struct ksrv_conn *conn)
 {
@@ -208,6 +291,15 @@ static int ksrv_io_run(struct ksrv_conn *conn)
 			return ret;
 	}
 	for (;;) {
+		bool yield = false;
+
+		ret = ksrv_io_link(conn, &yield);
+		if (ret)
+			return ret;
+		if (yield) {
+			ksrv_conn_queue(conn);
+			return 0;
+		}
 		ret = ksrv_sendq_flush(conn);
 		if (ret == -EAGAIN)
 			return 0;
@@ -229,13 +321,18 @@ static int ksrv_io_run(struct ksrv_conn *conn)
 				return ret;
 			continue;
 		}
-		if (test_bit(KSRV_CONN_RX_EOF, &conn->flags))
-			return KSRV_CLOSE_DONE;
-		ret = ksrv_io_receive(conn);
-		if (ret)
-			return ret;
-		if (!ksrv_io_busy(conn) &&
-		    !test_bit(KSRV_CONN_RX_EOF, &conn->flags))
+		/* a peer that half-closed still gets the link's answer */
+		if (test_bit(KSRV_CONN_RX_EOF, &conn->flags)) {
+			if (!conn->link)
+				return KSRV_CLOSE_DONE;
+		} else {
+			ret = ksrv_io_receive(conn);
+			if (ret)
+				return ret;
+		}
+		if (ksrv_io_busy(conn) || ksrv_io_link_ready(conn))
+			continue;
+		if (conn->link || !test_bit(KSRV_CONN_RX_EOF, &conn->flags))
 			return 0;
 	}
 }
@@ -360,4 +457,5 @@ const struct ksrv_design_ops ksrv_event_ops = {
 	.send = ksrv_io_send,
 	.send_page = ksrv_io_send_page,
 	.timers = true,
+	.links = true,
 };

@@ -125,9 +125,31 @@ struct ksrv_proto {
 	void (*on_close)(struct ksrv_conn *conn, int reason);
 	/* Extra lines for /proc/net/<name>.  Optional. */
 	void (*show)(struct seq_file *m, struct ksrv_server *srv);
+	/*
+	 * The connection's link (ksrv_link_open()) sent bytes.  Called only
+	 * while the connection's own send queue is empty, with at most half
+	 * of send_cap, so that what came in can always be sent on, with some
+	 * room to spare.  A verdict, or a negative errno to reset the
+	 * connection.  Required for ksrv_link_open().
+	 */
+	int (*on_link_data)(struct ksrv_conn *conn, const void *buf,
+			    size_t len);
+	/*
+	 * The link ended by the backend's doing: KSRV_CLOSE_DONE when it
+	 * closed, a negative errno when it failed (-ECONNREFUSED, ...).  The
+	 * link is gone when this runs.  Not called for ksrv_link_close() or
+	 * when the connection itself closes.  Returns a verdict.
+	 */
+	int (*on_link_close)(struct ksrv_conn *conn, int reason);
 };
 
 int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p);
+/*
+ * "ADDR:PORT", ADDR an IPv4 literal or a bracketed IPv6 one
+ * ("[::1]:8081"), into @addr.  Returns 0 or -EINVAL; logs nothing.
+ */
+int ksrv_endpoint_parse(const char *s, struct sockaddr_storage *addr,
+			int *addrlen);
 const char *ksrv_design_name(enum ksrv_design design);
 const char *ksrv_wq_name(enum ksrv_wq_flavour wq);
 
@@ -178,5 +200,29 @@ void ksrv_conn_abort(struct ksrv_conn *conn);
  * idle_timeout.
  */
 int ksrv_conn_timer(struct ksrv_conn *conn, unsigned int msecs);
+
+/*
+ * Links: a connection's own outbound TCP connection, to a backend, say.
+ * One at a time per connection, event design only (else -EOPNOTSUPP).
+ * The link's events run in its connection's context (on_link_data,
+ * on_link_close), so the pair needs no lock.  Memory: the link's queue
+ * is capped by send_cap like any connection's, and the engine reads from
+ * the link only while its connection's queue is empty, so a slow client
+ * slows the backend down through TCP instead of filling our memory.
+ *
+ * ksrv_link_open() connects without waiting; bytes sent before the
+ * connection is up wait in the link's queue.  A refused or failed connect
+ * comes back as on_link_close(-errno).  ksrv_link_send() is
+ * ksrv_conn_send() for the link; ksrv_link_room() is what the link's
+ * queue can still take (0 without a link).  ksrv_link_close() ends the
+ * link now: FIN if it owes the backend nothing, else RST.  A link still
+ * open when its connection closes is reset.
+ */
+int ksrv_link_open(struct ksrv_conn *conn, const struct sockaddr_storage *addr,
+		   int addrlen);
+long ksrv_link_send(struct ksrv_conn *conn, const void *buf, size_t len,
+		    unsigned int flags);
+u32 ksrv_link_room(const struct ksrv_conn *conn);
+void ksrv_link_close(struct ksrv_conn *conn);
 
 #endif /* KSRV_H */

@@ -8,7 +8,9 @@
  * queue, so a response head always fits in the queue and a client that
  * pipelines faster than it reads is held back by TCP, not by our memory.
  * While a body streams, the connection reads nothing more (rx_room 0):
- * pipelined requests wait in the socket.
+ * pipelined requests wait in the socket.  While a request is relayed
+ * (relay.c), it reads only the request's body, as fast as the backend
+ * takes it; the backend's response arrives in on_link_data.
  *
  * Timeouts share the engine's one timer per connection: header_timeout
  * runs from a head's first byte until the head is complete (then 408),
@@ -58,9 +60,19 @@ static int khttpd_serve(struct khttpd_conn *kc, const char *data, size_t len,
 	size_t off = 0;
 	int ret = 0;
 
-	while (off < len && !kc->streaming && !kc->close) {
+	while (off < len &&
+	       (kc->fwd || (!kc->streaming && !kc->relay && !kc->close))) {
 		long n;
 
+		if (kc->fwd) {
+			size_t take = min_t(u64, kc->fwd, len - off);
+
+			ret = khttpd_relay_forward(kc, data + off, take);
+			off += take;
+			if (ret < 0)
+				break;
+			continue;
+		}
 		if (kc->skip) {
 			size_t take = min_t(u64, kc->skip, len - off);
 
@@ -109,6 +121,9 @@ static int khttpd_verdict(struct khttpd_conn *kc, int ret)
 
 	if (ret < 0)
 		return ret;
+	/* the relay runs the timer for the backend */
+	if (kc->relay)
+		return KSRV_CONTINUE;
 	if (kc->streaming) {
 		khttpd_timer(kc, 0, false);
 		return KSRV_WANT_WRITE;
@@ -158,7 +173,8 @@ static int khttpd_on_data(struct ksrv_conn *conn, const void *data,
 
 	if (!kc)
 		return -ENOMEM;
-	if (kc->close)		/* answered and closing: ignore the rest */
+	/* answered and closing: ignore the rest, but a body being relayed */
+	if (kc->close && !kc->fwd)
 		return KSRV_CONTINUE;
 	if (kc->len) {
 		/* rx_room made sure it fits */
@@ -170,6 +186,14 @@ static int khttpd_on_data(struct ksrv_conn *conn, const void *data,
 	ret = khttpd_serve(kc, data, len, &used);
 	if (ret >= 0 && used < len && !kc->close)
 		ret = khttpd_keep(kc, (const char *)data + used, len - used);
+	return khttpd_verdict(kc, ret);
+}
+
+/* A response is done: answer what was pipelined behind it. */
+static int khttpd_next(struct khttpd_conn *kc, int ret)
+{
+	if (ret >= 0 && !kc->streaming && !kc->relay && kc->len && !kc->close)
+		ret = khttpd_serve_buffered(kc);
 	return khttpd_verdict(kc, ret);
 }
 
@@ -188,9 +212,26 @@ static int khttpd_on_writable(struct ksrv_conn *conn)
 			return KSRV_WANT_WRITE;
 		khttpd_request_done(kc);
 	}
-	if (kc->len && !kc->close)
-		ret = khttpd_serve_buffered(kc);
-	return khttpd_verdict(kc, ret);
+	return khttpd_next(kc, ret);
+}
+
+static int khttpd_on_link_data(struct ksrv_conn *conn, const void *data,
+			       size_t len)
+{
+	struct khttpd_conn *kc = ksrv_conn_priv(conn);
+
+	if (!kc)
+		return KSRV_CONTINUE;
+	return khttpd_next(kc, khttpd_relay_data(kc, data, len));
+}
+
+static int khttpd_on_link_close(struct ksrv_conn *conn, int reason)
+{
+	struct khttpd_conn *kc = ksrv_conn_priv(conn);
+
+	if (!kc)
+		return KSRV_CONTINUE;
+	return khttpd_next(kc, khttpd_relay_closed(kc, reason));
 }
 
 static size_t khttpd_rx_room(struct ksrv_conn *conn)
@@ -202,6 +243,8 @@ static size_t khttpd_rx_room(struct ksrv_conn *conn)
 			ksrv_server_priv(ksrv_conn_server(conn)))->cfg.limits.max_head;
 	if (kc->streaming)
 		return 0;
+	if (kc->relay)
+		return khttpd_relay_room(kc);
 	return khttpd_max_head(kc) - kc->len;
 }
 
@@ -221,6 +264,8 @@ static int khttpd_on_timeout(struct ksrv_conn *conn)
 
 	if (kc && kc->streaming)
 		return KSRV_CONTINUE;
+	if (kc && kc->relay)
+		return khttpd_next(kc, khttpd_relay_timeout(kc));
 	if (!kc || kc->header_timer || !kc->requests) {
 		khttpd_stat_add(ks, KHTTPD_STAT_HEADER_TIMEOUTS, 1);
 		/* a head begun and not finished is told why */
@@ -241,6 +286,7 @@ static void khttpd_on_close(struct ksrv_conn *conn, int reason)
 	if (!kc)
 		return;
 	khttpd_body_release(&kc->body);
+	khttpd_relay_release(kc);
 	kfree(kc->buf);
 	kfree(kc);
 }
@@ -254,4 +300,6 @@ const struct ksrv_proto khttpd_proto = {
 	.on_timeout = khttpd_on_timeout,
 	.on_close = khttpd_on_close,
 	.show = khttpd_stats_show,
+	.on_link_data = khttpd_on_link_data,
+	.on_link_close = khttpd_on_link_close,
 };

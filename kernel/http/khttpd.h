@@ -8,6 +8,7 @@
  *   file.c      lookup beneath the docroot, policy, page-cache streaming
  *   response.c  status lines and headers, error responses
  *   dir.c       the optional directory listing
+ *   relay.c     requests passed to a userspace backend (proxy=)
  *   stats.c     counters for /proc/net/khttpd
  *   parse.c     the parser (no kernel dependencies; see parse.h)
  */
@@ -34,8 +35,18 @@
 /* Room for a response head other than a redirect's. */
 #define KHTTPD_HEAD_MAX		512
 
+enum khttpd_proxy {
+	KHTTPD_PROXY_OFF,
+	KHTTPD_PROXY_FALLBACK,	/* what we cannot answer: 404 and 405 */
+	KHTTPD_PROXY_ALL,	/* every request */
+};
+
 struct khttpd_config {
 	struct path docroot;
+	enum khttpd_proxy proxy;
+	struct sockaddr_storage backend;
+	int backend_len;
+	unsigned int backend_timeout;	/* seconds */
 	const char *index;
 	bool listing;
 	unsigned int header_timeout;	/* seconds */
@@ -54,6 +65,9 @@ enum khttpd_stat {
 	KHTTPD_STAT_BODY_BYTES,
 	KHTTPD_STAT_HEADER_TIMEOUTS,
 	KHTTPD_STAT_KEEPALIVE_TIMEOUTS,
+	KHTTPD_STAT_RELAYED,		/* requests passed to the backend */
+	KHTTPD_STAT_RELAY_ERRORS,	/* 502 or reset: the backend failed */
+	KHTTPD_STAT_RELAY_TIMEOUTS,	/* 504 or reset: the backend stalled */
 	KHTTPD_STAT_NR,
 };
 
@@ -103,6 +117,10 @@ struct khttpd_conn {
 	u32 len;		/* bytes in buf */
 	size_t scan;		/* khttp_head_end() resume point */
 	u64 skip;		/* request body bytes still to discard */
+	u64 fwd;		/* request body bytes still to relay */
+	struct khttpd_relay *relay;	/* a relayed request in flight */
+	const char *head;	/* the request head being answered, */
+	size_t head_len;	/* valid during khttpd_request() only */
 	u32 requests;		/* answered on this connection */
 	bool streaming;		/* body in flight */
 	bool close;		/* close once this response is out */
@@ -148,6 +166,15 @@ int khttpd_file_open(const struct path *path, struct file **out);
 bool khttpd_file_servable(const struct inode *inode);
 int khttpd_body_push(struct khttpd_conn *kc);
 void khttpd_body_release(struct khttpd_body *body);
+
+/* relay.c */
+int khttpd_relay(struct khttpd_conn *kc, struct khttp_req *req);
+int khttpd_relay_forward(struct khttpd_conn *kc, const char *p, size_t len);
+size_t khttpd_relay_room(struct khttpd_conn *kc);
+int khttpd_relay_data(struct khttpd_conn *kc, const char *p, size_t len);
+int khttpd_relay_closed(struct khttpd_conn *kc, int reason);
+int khttpd_relay_timeout(struct khttpd_conn *kc);
+void khttpd_relay_release(struct khttpd_conn *kc);
 
 /* dir.c */
 int khttpd_dir_listing(struct khttpd_conn *kc, const struct path *dir,

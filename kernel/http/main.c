@@ -49,6 +49,18 @@ static int max_requests;
 module_param(max_requests, int, 0444);
 MODULE_PARM_DESC(max_requests, "requests per connection before it is closed, 0 for no limit (default 0)");
 
+static char *proxy = "off";
+module_param(proxy, charp, 0444);
+MODULE_PARM_DESC(proxy, "relay to backend=: off (default), fallback (what khttpd cannot serve: missing files, methods other than GET and HEAD) or all (every request)");
+
+static char *backend;
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend, "userspace HTTP server for proxy=, as ADDR:PORT (\"127.0.0.1:8081\", \"[::1]:8081\")");
+
+static int backend_timeout = 30;
+module_param(backend_timeout, int, 0444);
+MODULE_PARM_DESC(backend_timeout, "seconds the backend may stay silent, 1..3600 (default 30; then 504, or a reset once the response began)");
+
 /* Longest request target before 414; decoded paths are shorter still. */
 #define KHTTPD_MAX_TARGET	4096
 #define KHTTPD_MAX_HEADERS	100
@@ -78,7 +90,57 @@ static int khttpd_check_index(const char *s)
 	return -EINVAL;
 }
 
-static int khttpd_config(struct khttpd_config *cfg)
+static const char *const khttpd_proxy_names[] = {
+	[KHTTPD_PROXY_OFF] = "off",
+	[KHTTPD_PROXY_FALLBACK] = "fallback",
+	[KHTTPD_PROXY_ALL] = "all",
+};
+
+/* The relay's parameters; @kcfg is the engine's, already checked. */
+static int khttpd_config_proxy(struct khttpd_config *cfg,
+			       const struct ksrv_config *kcfg)
+{
+	int i = proxy ? sysfs_match_string(khttpd_proxy_names, proxy) : -1;
+
+	if (i < 0) {
+		khttpd_bad("proxy=%.32s: must be off, fallback or all\n",
+			   proxy ? proxy : "(null)");
+		return -EINVAL;
+	}
+	cfg->proxy = i;
+	if (khttpd_check_range("backend_timeout", backend_timeout, 1, 3600))
+		return -EINVAL;
+	cfg->backend_timeout = backend_timeout;
+	if (cfg->proxy == KHTTPD_PROXY_OFF) {
+		if (backend && *backend) {
+			khttpd_bad("backend=%.64s: given with proxy=off; say proxy=fallback or proxy=all\n",
+				   backend);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!backend || ksrv_endpoint_parse(backend, &cfg->backend,
+					    &cfg->backend_len)) {
+		khttpd_bad("backend=%.64s: proxy=%s needs ADDR:PORT, an IP literal (IPv6 in brackets) and a port 1..65535\n",
+			   backend ? backend : "(null)", proxy);
+		return -EINVAL;
+	}
+	if (kcfg->design != KSRV_DESIGN_EVENT) {
+		khttpd_bad("proxy=%s: needs design=event, not %s\n", proxy,
+			   ksrv_design_name(kcfg->design));
+		return -EINVAL;
+	}
+	/* a head in each direction, rewritten, fits the send queue twice */
+	if (kcfg->send_cap < 2 * (max_header_bytes + 1024)) {
+		khttpd_bad("send_cap=%u KiB: proxy=%s needs at least twice max_header_bytes plus 2 KiB\n",
+			   kcfg->send_cap / 1024, proxy);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int khttpd_config(struct khttpd_config *cfg,
+			 const struct ksrv_config *kcfg)
 {
 	int err;
 
@@ -88,7 +150,8 @@ static int khttpd_config(struct khttpd_config *cfg)
 	      khttpd_check_range("max_header_bytes", max_header_bytes, 256,
 				 65536) ?:
 	      khttpd_check_range("max_requests", max_requests, 0, INT_MAX) ?:
-	      khttpd_check_index(index);
+	      khttpd_check_index(index) ?:
+	      khttpd_config_proxy(cfg, kcfg);
 	if (err)
 		return err;
 	if (!docroot || !*docroot) {
@@ -125,7 +188,7 @@ static int __init khttpd_init(void)
 	khttpd = kzalloc(sizeof(*khttpd), GFP_KERNEL);
 	if (!khttpd)
 		return -ENOMEM;
-	err = khttpd_config(&khttpd->cfg);
+	err = khttpd_config(&khttpd->cfg, &kcfg);
 	if (err)
 		goto err_free;
 	err = khttpd_stats_init(khttpd);

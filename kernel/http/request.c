@@ -267,6 +267,16 @@ static int khttpd_serve_dir(struct khttpd_conn *kc, struct khttp_req *req,
 	return khttpd_fail(kc, err == -ENOENT ? 403 : 404, req);
 }
 
+/* proxy=fallback: what we cannot answer goes to the backend instead. */
+static int khttpd_fail_or_relay(struct khttpd_conn *kc, int status,
+				struct khttp_req *req)
+{
+	if (kc->ks->cfg.proxy == KHTTPD_PROXY_FALLBACK &&
+	    (status == 404 || status == 405))
+		return khttpd_relay(kc, req);
+	return khttpd_fail(kc, status, req);
+}
+
 static int khttpd_serve_path(struct khttpd_conn *kc, struct khttp_req *req,
 			     const char *name, size_t len, bool dir)
 {
@@ -275,6 +285,13 @@ static int khttpd_serve_path(struct khttpd_conn *kc, struct khttp_req *req,
 	int err;
 
 	err = khttpd_file_lookup(kc->ks, len ? name : ".", &p);
+	/*
+	 * Only a name that does not exist goes to the backend: one refused
+	 * here (a symlink, a mount crossing) stays refused, so the backend
+	 * is never asked for what our rules keep out.
+	 */
+	if (err == -ENOENT)
+		return khttpd_fail_or_relay(kc, 404, req);
 	if (err)
 		return khttpd_fail(kc, err == -EACCES ? 403 : 404, req);
 	inode = d_inode(p.dentry);
@@ -329,8 +346,12 @@ int khttpd_request(struct khttpd_conn *kc, const char *head, size_t len)
 	if (!req.keep_alive ||
 	    (cfg->max_requests && kc->requests + 1 >= cfg->max_requests))
 		kc->close = true;
+	kc->head = head;
+	kc->head_len = len;
+	if (cfg->proxy == KHTTPD_PROXY_ALL)
+		return khttpd_relay(kc, &req);
 	if (req.method == KHTTP_OTHER)
-		return khttpd_fail(kc, 405, &req);
+		return khttpd_fail_or_relay(kc, 405, &req);
 
 	n = khttp_decode_path(&req.target, path, sizeof(path), &dir);
 	if (n < 0)

@@ -18,6 +18,9 @@ static const char *const khttpd_stat_names[KHTTPD_STAT_NR] = {
 	[KHTTPD_STAT_BODY_BYTES] = "body_bytes",
 	[KHTTPD_STAT_HEADER_TIMEOUTS] = "header_timeouts",
 	[KHTTPD_STAT_KEEPALIVE_TIMEOUTS] = "keepalive_timeouts",
+	[KHTTPD_STAT_RELAYED] = "relayed",
+	[KHTTPD_STAT_RELAY_ERRORS] = "relay_errors",
+	[KHTTPD_STAT_RELAY_TIMEOUTS] = "relay_timeouts",
 };
 
 void khttpd_stats_status(struct khttpd_server *ks, int status)

@@ -5,9 +5,10 @@
 # debug=1: the debug kernel: time bounds scaled, kmemleak scan at the end.
 # only=: just these sections (the docroot is always made): params,
 # correct, status, traversal, limits, listing, memory, slowloris, many,
-# clients, rmmod, designs, privacy, trace.
+# clients, rmmod, relay, designs, privacy, trace.
 cd /kecho || exit 1
 . tests/http/lib.sh
+. tests/http/backend.sh
 
 debug=0
 only=
@@ -1022,6 +1023,228 @@ section_rmmod() {
 }
 
 # ---------------------------------------------------------------------------
+# The relay (proxy=): a userspace backend, tests/http/client/hbackend.c
+
+BPORT=9001
+BACKEND=backend=127.0.0.1:$BPORT
+BDIR=/srv/backend
+
+# relay_load PROXY MODE [PARAMS...]: the backend in MODE on $WWW plus
+# $BDIR's files, khttpd relaying to it
+relay_load() {
+	proxy=$1
+	mode=$2
+	shift 2
+	backend_stop
+	backend_start "$mode" $BPORT $BDIR || { diag "backend did not start"; return 1; }
+	load proxy=$proxy $BACKEND "$@"
+}
+
+make_backend_dir() {
+	mkdir -p $BDIR
+	cp $WWW/f0 $WWW/f1 $WWW/f4097 $WWW/f100k $WWW/f1M $WWW/small.txt $BDIR/
+	ln -sf $WWW/f64M $BDIR/f64M
+	ln -sf $WWW/p $BDIR/p
+	echo 'only in the backend' > $BDIR/dyn.txt
+	head -c 70000 /dev/urandom > $BDIR/dyn70k
+	# what the backend would give away if khttpd asked it for a link
+	echo "$MARK" > $BDIR/link-abs
+	echo "$MARK" > $BDIR/link-rel
+}
+
+relay_params() {
+	t "insmod refuses proxy=bogus" bad_param "proxy=bogus" docroot=$WWW proxy=bogus
+	t "insmod refuses proxy=all without backend=" bad_param "backend=" docroot=$WWW proxy=all
+	t "insmod refuses backend=localhost:80 (no IP literal)" \
+		bad_param "backend=localhost:80" docroot=$WWW proxy=all backend=localhost:80
+	t "insmod refuses backend=::1:80 (IPv6 without brackets)" \
+		bad_param "backend=::1:80" docroot=$WWW proxy=all backend=::1:80
+	t "insmod refuses backend=127.0.0.1:0" \
+		bad_param "backend=127.0.0.1:0" docroot=$WWW proxy=all backend=127.0.0.1:0
+	t "insmod refuses backend= with proxy=off" \
+		bad_param "backend=127.0.0.1:80: given with proxy=off" docroot=$WWW backend=127.0.0.1:80
+	t "insmod refuses proxy=all with design=kthread" \
+		bad_param "proxy=all: needs design=event" docroot=$WWW proxy=all $BACKEND design=kthread
+	t "insmod refuses backend_timeout=0" \
+		bad_param "backend_timeout=0" docroot=$WWW proxy=all $BACKEND backend_timeout=0
+}
+
+# fallback: ours stays ours, the rest goes to the backend
+fallback_split() {
+	get $U/small.txt
+	[ "$code" = 200 ] && [ "$(hval Server /tmp/head)" = khttpd ] &&
+		cmp -s /tmp/body $WWW/small.txt || { diag "small.txt: $code $(hval Server /tmp/head)"; return 1; }
+	r0=$(kstat relayed)
+	get $U/dyn.txt
+	[ "$code" = 200 ] && cmp -s /tmp/body $BDIR/dyn.txt || { diag "dyn.txt: $code"; return 1; }
+	get $U/dyn70k
+	[ "$code" = 200 ] && cmp -s /tmp/body $BDIR/dyn70k || { diag "dyn70k: $code"; return 1; }
+	get $U/neither
+	[ "$code" = 404 ] || { diag "neither: $code"; return 1; }
+	# POST goes to the backend with its body, which comes back exactly
+	head -c 5000 /dev/urandom > /tmp/post
+	get --data-binary @/tmp/post $U/anything
+	[ "$code" = 200 ] && cmp -s /tmp/body /tmp/post || { diag "POST: $code"; return 1; }
+	r1=$(kstat relayed)
+	diag "relayed: $((r1 - r0))"
+	[ $((r1 - r0)) = 4 ]
+}
+
+# what khttpd refuses (symlinks out, dot files, traversal) is not asked of the backend
+fallback_refusals() {
+	r0=$(kstat relayed)
+	for u in /link-abs /link-rel /.hidden /sub/../link-abs '/%2e%2e/secret.txt' /private.txt; do
+		get "$U$u"
+		grep -q "$MARK" /tmp/body && { diag "$u: the secret"; return 1; }
+		case $code in 403|404|400) ;; *) diag "$u: $code"; return 1 ;; esac
+	done
+	[ "$(kstat relayed)" = "$r0" ] || { diag "relayed $(( $(kstat relayed) - r0 ))"; return 1; }
+}
+
+relay_bodies() {
+	for f in f0 f1 f4097 f100k f1M; do
+		get $U/$f
+		[ "$code" = 200 ] && cmp -s /tmp/body $WWW/$f ||
+			{ diag "$f: status $code $(hval Server /tmp/head)"; return 1; }
+	done
+	[ "$(hval Server /tmp/head)" != khttpd ] || { diag "not relayed"; return 1; }
+}
+
+relay_keepalive() {
+	n=$(curl -s -o /tmp/k1 -o /tmp/k2 -o /tmp/k3 -w '%{num_connects} ' \
+		$U/f4097 $U/small.txt $U/f100k)
+	diag "num_connects per URL: $n"
+	[ "$n" = "1 0 0 " ] && cmp -s /tmp/k1 $WWW/f4097 &&
+		cmp -s /tmp/k2 $WWW/small.txt && cmp -s /tmp/k3 $WWW/f100k
+}
+
+relay_pipelined() {
+	hclient pipeline -n 100 $H $WWW p/0 p/1 p/2 p/3 p/4 p/5 p/6 p/7 p/8 p/9
+}
+
+relay_head() {
+	printf 'HEAD /f1M HTTP/1.1\r\nHost: x\r\n\r\nGET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' > /tmp/req
+	raw
+	[ "$raw_rc" = 0 ] && [ "$(nresp)" = 2 ] &&
+		[ "$(hval Content-Length /tmp/resp)" = 1048576 ] &&
+		[ "$(tail -c 6 /tmp/resp)" = small ] || { show_resp; return 1; }
+}
+
+# hop-by-hop fields dropped both ways; X-Forwarded-For and Connection: close added
+relay_hop_by_hop() {
+	get -H 'Connection: keep-alive, X-Drop' -H 'X-Drop: 1' -H 'Keep-Alive: 5' \
+		-H 'X-Keep: yes' $U/echo-head
+	sed 's/^/#   /' /tmp/body | tr -d '\r'
+	[ "$code" = 200 ] && grep -qi '^X-Keep: yes' /tmp/body &&
+		grep -qi '^X-Forwarded-For: 127.0.0.1' /tmp/body &&
+		grep -qi '^Connection: close' /tmp/body &&
+		! grep -qi '^X-Drop' /tmp/body && ! grep -qi '^Keep-Alive' /tmp/body &&
+		[ "$(grep -ci '^Connection' /tmp/body)" = 1 ] &&
+		[ "$(head -n 1 /tmp/head | cut -d' ' -f1)" = HTTP/1.1 ]
+}
+
+# chunked from the backend: passed on, decoded exactly by curl, keep-alive holds
+relay_chunked() {
+	n=$(curl -s -D /tmp/head -o /tmp/k1 -o /tmp/k2 -w '%{num_connects} ' $U/f1M $U/f4097)
+	[ "$n" = "1 0 " ] && cmp -s /tmp/k1 $WWW/f1M && cmp -s /tmp/k2 $WWW/f4097 &&
+		grep -qi '^Transfer-Encoding: chunked' /tmp/head || { diag "connects $n"; return 1; }
+	get --data-binary @/tmp/post $U/x
+	[ "$code" = 200 ] && cmp -s /tmp/body /tmp/post
+}
+
+# without framing the backend's close ends the response: so the client's
+relay_eof() {
+	get $U/f100k
+	[ "$code" = 200 ] && cmp -s /tmp/body $WWW/f100k &&
+		[ "$(hval Connection /tmp/head)" = close ] || { diag "$code $(hval Connection /tmp/head)"; return 1; }
+}
+
+# a backend closing mid-response: the client sees a reset, never a complete response
+relay_cut() {
+	printf 'GET /f1M HTTP/1.1\r\nHost: x\r\n\r\n' > /tmp/req
+	raw
+	got=$(wc -c < /tmp/resp)
+	diag "raw exit $raw_rc after $got bytes"
+	[ "$raw_rc" = 3 ] && [ "$got" -lt 1048576 ] || { show_resp; return 1; }
+	curl -s -o /dev/null $U/f100k
+	rc=$?
+	diag "curl exit $rc"
+	[ "$rc" != 0 ]
+}
+
+relay_502() {
+	backend_stop
+	e0=$(kstat relay_errors)
+	printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\nGET /f1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' > /tmp/req
+	raw
+	[ "$raw_rc" = 0 ] && [ "$(nresp)" = 2 ] &&
+		[ "$(grep -c 'HTTP/1.1 502 ' /tmp/resp)" = 2 ] || { show_resp; return 1; }
+	[ "$(kstat relay_errors)" = $((e0 + 2)) ]
+}
+
+relay_504() {
+	t0=$(now)
+	get $U/f1
+	secs=$(calc "$(now) - $t0")
+	diag "status $code after $secs s (backend_timeout=2)"
+	[ "$code" = 504 ] && is "$secs >= 1.9 && $secs < 2 + 5 * $scale" &&
+		[ "$(kstat relay_timeouts)" -ge 1 ]
+}
+
+relay_slow_reader() {
+	cap=$((64 * 1024))
+	# the client's queue (at most half the cap at a time from the
+	# backend), the link, their records, a head or two
+	limit=$((cap + cap / 16 + 16384))
+	hclient slowread -r 65536 -i 100 -s 5 -m $PROC -M $limit $H $WWW f64M
+}
+
+relay_rmmod() {
+	wrk -t2 -c10 -d20s $U/f100k > /tmp/wrk.out 2>&1 &
+	wpid=$!
+	sleep 2
+	[ "$(kstat active)" -ge 1 ] && [ "$(kstat relayed)" -ge 10 ] ||
+		{ diag "active $(kstat active), relayed $(kstat relayed)"; kill $wpid; return 1; }
+	t0=$(now)
+	rmmod khttpd || { kill $wpid; return 1; }
+	secs=$(calc "$(now) - $t0")
+	diag "rmmod took $secs s under relayed wrk"
+	kill $wpid 2>/dev/null
+	wait $wpid
+	is "$secs < 5 * $scale" || return 1
+	# the backend is still well
+	curl -s -o /tmp/body http://127.0.0.1:$BPORT/f100k && cmp -s /tmp/body $WWW/f100k
+}
+
+section_relay() {
+	make_backend_dir
+	relay_params
+	t "proxy=fallback: loads" relay_load fallback length
+	t "proxy=fallback: files ours, missing names and POST to the backend, exact" fallback_split
+	t "proxy=fallback: what khttpd refuses is never asked of the backend" fallback_refusals
+	t "proxy=all: loads" relay_load all length
+	t "proxy=all: bodies exact, 0 B to 1 MiB" relay_bodies
+	t "proxy=all: keep-alive, three requests on one connection" relay_keepalive
+	t "proxy=all: 100 pipelined requests answered in order, exact" relay_pipelined
+	t "proxy=all: HEAD has no body; the next request follows" relay_head
+	t "proxy=all: hop-by-hop fields dropped, X-Forwarded-For added" relay_hop_by_hop
+	t "proxy=all, send_cap=64: loads" relay_load all length send_cap=64
+	t "proxy=all, send_cap=64: 64 MiB to a slow reader keeps mem_bytes bounded" relay_slow_reader
+	t "chunked backend: loads" relay_load all chunked
+	t "chunked backend: passed on exactly, keep-alive kept" relay_chunked
+	t "EOF-framed backend: loads" relay_load all eof
+	t "EOF-framed backend: body exact, then Connection: close" relay_eof
+	t "backend closing mid-response: loads" relay_load all cut
+	t "backend closing mid-response: the client is reset" relay_cut
+	t "backend down: 502, complete, connection kept" relay_502
+	t "silent backend: loads with backend_timeout=2" relay_load all silent backend_timeout=2
+	t "silent backend: 504 after backend_timeout" relay_504
+	t "rmmod under relayed wrk: loads" relay_load all length
+	t "rmmod under relayed wrk is prompt; the backend is unharmed" relay_rmmod
+	backend_stop
+}
+
+# ---------------------------------------------------------------------------
 # The historical designs
 
 d_get() {
@@ -1179,6 +1402,7 @@ want slowloris && section_slowloris
 want many && section_many
 want clients && section_clients
 want rmmod && section_rmmod
+want relay && section_relay
 want designs && section_designs
 want privacy && t "no client bytes in the kernel log" privacy
 want trace && section_trace
