@@ -28,10 +28,11 @@ help:
 	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
 	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B),"
-	@echo "                  then khttpd with nginx and lighttpd (10 conns x 4 KiB)"
+	@echo "                  then khttpd, khttpd relaying to python3, nginx and lighttpd (10 conns x 4 KiB)"
 	@echo "make bench        bench-echo, then bench-http"
 	@echo "make bench-echo   the whole echo benchmark matrix; writes results/ (report.md, plots)"
-	@echo "make bench-http   khttpd vs nginx and lighttpd (wrk, h2load, ab); writes results/http-report.md (PLAN=quick)"
+	@echo "make bench-http   khttpd (and its relay to python3, nginx) vs nginx and lighttpd (wrk, h2load, ab);"
+	@echo "                  writes results/http-report.md (PLAN=quick)"
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make lint         checkpatch.pl, W=1 and sparse builds, userspace warnings"
@@ -170,7 +171,8 @@ bench-echo: deps
 	@cp $(BUILD)/vm-bench/results.log $(TOP)/results/raw.log
 	@python3 $(TOP)/bench/report.py $(TOP)/results/raw.log $(TOP)/results
 
-# khttpd (both designs), nginx and lighttpd under wrk, h2load and ab
+# khttpd (both designs, and relaying to python3 and to nginx), nginx and
+# lighttpd under wrk, h2load and ab
 # (bench/vm/http.sh); the report is written even when a point failed,
 # and the target fails then.  PLAN=quick for a short check.
 bench-http: deps

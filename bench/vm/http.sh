@@ -1,8 +1,14 @@
 #!/bin/sh
 # The HTTP benchmark, inside the VM (vm/init kmode=run
-# kargs="bench/http.sh ARGS").  khttpd, its thread-per-connection design,
-# nginx and lighttpd serve the same docroot (a tmpfs), in one boot, to
-# Debian's own clients:
+# kargs="bench/http.sh ARGS").  In one boot, serving the same docroot (a
+# tmpfs), to Debian's own clients:
+#   khttpd-event         khttpd, its event design
+#   khttpd-kthread       khttpd, a kthread per connection (the KernelHTTP model)
+#   khttpd-relay-python  khttpd with proxy=all: every request relayed over a
+#                        new kernel TCP connection to python3 -m http.server
+#   khttpd-relay-nginx   the same relay to nginx: the relay's own cost
+#   nginx, lighttpd      configured for static files (bench/http/*.conf)
+# The loads:
 #   keepalive  wrk -t2 -cN -dS --latency          (p50/p99 from wrk)
 #   pipeline   h2load --h1 -m 16 -cN -D S         (16 requests in flight per connection)
 #   close      ab -t S -n 10000000 -cN            (a connection per request, no -k)
@@ -10,8 +16,8 @@
 # that every point costs the same time whatever its rate).
 #
 # Arguments:
-#   plan=demo   10 connections x 4 KiB, keepalive and close: khttpd, nginx,
-#               lighttpd (make demo)
+#   plan=demo   10 connections x 4 KiB, keepalive and close: khttpd, the
+#               relay to python3, nginx, lighttpd (make demo)
 #   plan=quick  the demo points and 10 x 1 MiB keepalive, 10 x 100 B
 #               pipeline, every server (a check of the driver)
 #   plan=full   files 100 B, 4 KiB, 64 KiB, 1 MiB x 1, 10, 100, 1000
@@ -76,6 +82,7 @@ info() {
 	echo "INFO nofile $(ulimit -n)"
 	echo "INFO nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //')"
 	echo "INFO lighttpd $(/usr/sbin/lighttpd -v 2>&1 | head -n 1 | sed 's/ - .*//')"
+	echo "INFO python3 $(command -v python3 > /dev/null && python3 --version 2>&1 || echo missing)"
 	echo "INFO wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }')"
 	echo "INFO h2load $(h2load --version 2>&1 | head -n 1)"
 	echo "INFO ab $(ab -V 2>&1 | head -n 1 | sed 's/.*Version //; s/ .*//')"
@@ -87,8 +94,14 @@ port_of() {
 	khttpd*) echo 8080 ;;
 	nginx) echo 8081 ;;
 	lighttpd) echo 8082 ;;
+	python) echo 8091 ;;
 	esac
 }
+
+# The relay's backend: python3's own HTTP server (threaded, HTTP/1.0, a
+# log line per request on stderr), as run by hand.
+PYTHON_CMD="python3 -m http.server --bind 127.0.0.1 $(port_of python) --directory $WWW"
+KHTTPD_CMD="insmod khttpd.ko docroot=$WWW port=$(port_of khttpd)"
 
 # wait_http PORT [PID]: until the server answers, 20 s at most; false if
 # it does not, or if PID (the server) has ended.
@@ -109,23 +122,47 @@ wait_http() {
 	echo "# port $1 answered after $(( $(uptime_ds) - t0 ))00 ms"
 }
 
+# The userspace servers; each sets server_pid.
+start_nginx() {
+	# its compiled-in temporary paths must exist
+	mkdir -p /var/lib/nginx /var/log/nginx
+	rm -f /tmp/nginx-error.log
+	setsid /usr/sbin/nginx -c /kecho/bench/http/nginx.conf -e /tmp/nginx-error.log \
+		> /tmp/server.out 2>&1 &
+	server_pid=$!
+}
+
+start_python() {
+	rm -f /tmp/python.out
+	# its own session, like lighttpd; stderr (a line per request) kept
+	# for the errors among them
+	setsid $PYTHON_CMD > /tmp/python.out 2>&1 &
+	server_pid=$!
+}
+
+# The commands each server was started with, for the report.
+commands() {
+	echo "INFO start:khttpd-event $KHTTPD_CMD"
+	echo "INFO start:khttpd-kthread $KHTTPD_CMD design=kthread"
+	echo "INFO start:khttpd-relay-python $PYTHON_CMD; $KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of python)"
+	echo "INFO start:khttpd-relay-nginx nginx as below; $KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of nginx)"
+	echo "INFO start:nginx /usr/sbin/nginx -c bench/http/nginx.conf"
+	echo "INFO start:lighttpd /usr/sbin/lighttpd -D -f bench/http/lighttpd.conf (@WORKERS@ = $NCPU)"
+}
+
 # start_server NAME: 0 when it serves; 1 when it failed to start;
-# 2 when it does not exist yet (a LIMIT line says so).
+# 2 when it cannot run in this VM ($why_not says why: a LIMIT line).
+# server_pid is the userspace server's (a relay's backend's) process.
 start_server() {
+	server_pid=
+	why_not=
 	case $1 in
 	khttpd-event)
-		server_pid=
-		insmod khttpd.ko docroot=$WWW port=8080 || return 1 ;;
+		$KHTTPD_CMD || return 1 ;;
 	khttpd-kthread)
-		server_pid=
-		insmod khttpd.ko docroot=$WWW port=8080 design=kthread || return 1 ;;
+		$KHTTPD_CMD design=kthread || return 1 ;;
 	nginx)
-		# its compiled-in temporary paths must exist
-		mkdir -p /var/lib/nginx /var/log/nginx
-		rm -f /tmp/nginx-error.log
-		setsid /usr/sbin/nginx -c /kecho/bench/http/nginx.conf -e /tmp/nginx-error.log \
-			> /tmp/server.out 2>&1 &
-		server_pid=$! ;;
+		start_nginx ;;
 	lighttpd)
 		# its own session: lighttpd's master ends its workers with a
 		# signal to its whole process group, which would end this script
@@ -134,18 +171,31 @@ start_server() {
 		setsid /usr/sbin/lighttpd -D -f /tmp/lighttpd.conf > /tmp/server.out 2>&1 &
 		server_pid=$! ;;
 	khttpd-relay-python|khttpd-relay-nginx)
-		# Later: khttpd relaying requests to a userspace backend
-		# (python3 -m http.server, or nginx) over a kernel socket.
-		# Start the backend and load khttpd with its relay target here,
-		# and give it a port in port_of.
-		return 2 ;;
+		# the backend first, answering on its own port; then khttpd,
+		# relaying every request to it
+		backend=${1#khttpd-relay-}
+		if [ $backend = python ] && ! command -v python3 > /dev/null; then
+			why_not="python3 is not in the VM's initramfs"
+			return 2
+		fi
+		start_$backend
+		if ! wait_http "$(port_of $backend)" $server_pid; then
+			echo "# $1: the backend, $backend, does not answer"
+			sed 's/^/#   /' /tmp/server.out /tmp/python.out /tmp/*-error.log 2>/dev/null | tail -n 10
+			stop_server "$1"
+			return 1
+		fi
+		$KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of $backend) || {
+			stop_server "$1"
+			return 1
+		} ;;
 	*)
 		echo "# unknown server $1"
 		return 1 ;;
 	esac
 	if ! wait_http "$(port_of "$1")" $server_pid; then
 		echo "# $1 does not answer"
-		sed 's/^/#   /' /tmp/server.out /tmp/*-error.log 2>/dev/null | tail -n 10
+		sed 's/^/#   /' /tmp/server.out /tmp/python.out /tmp/*-error.log 2>/dev/null | tail -n 10
 		ps | grep -v '\[' | sed 's/^/#   /' | tail -n 15
 		netstat -ltn 2>/dev/null | sed 's/^/#   /'
 		dmesg | tail -n 3 | sed 's/^/#   /'
@@ -154,21 +204,22 @@ start_server() {
 	fi
 }
 
+# stop_server NAME: khttpd unloaded first (a relay's connections to its
+# backend end with it), then the userspace server.
 stop_server() {
 	case $1 in
 	khttpd-*)
 		grep -q '^khttpd ' /proc/modules && rmmod khttpd ;;
-	*)
-		if [ -n "$server_pid" ]; then
-			kill "$server_pid"
-			wait "$server_pid" 2>/dev/null
-			server_pid=
-		fi
-		;;
 	esac
-	# anything the server logged about itself
-	for f in /tmp/nginx-error.log /tmp/lighttpd-error.log; do
-		[ -s $f ] && grep -v 'server started\|server stopped\|gracefully\|clock jumped' $f |
+	if [ -n "$server_pid" ]; then
+		kill "$server_pid"
+		wait "$server_pid" 2>/dev/null
+		server_pid=
+	fi
+	# anything the server logged about itself; python3 logs every
+	# request, so only its lines that are not a 200
+	for f in /tmp/nginx-error.log /tmp/lighttpd-error.log /tmp/python.out; do
+		[ -s $f ] && grep -v 'server started\|server stopped\|gracefully\|clock jumped\|" 200 -$\|^Serving HTTP on' $f |
 			sed "s|^|# $1: |" | head -n 5
 		rm -f $f
 	done
@@ -345,7 +396,7 @@ skip_reason() {
 
 case $plan in
 demo)
-	servers="khttpd-event nginx lighttpd"
+	servers="khttpd-event khttpd-relay-python nginx lighttpd"
 	points="keepalive:4096:10 close:4096:10"
 	headline=$points
 	;;
@@ -374,6 +425,7 @@ esac
 [ -n "$only_servers" ] && servers=$only_servers
 
 info
+commands
 for f in bench/http/nginx.conf bench/http/lighttpd.conf; do
 	sed "s|^|CONFIG $(basename $f) |" $f
 done
@@ -391,7 +443,11 @@ done
 points=$run
 n=$(echo $points | wc -w)
 h=$(echo $headline | wc -w)
-ns=$(echo $servers | tr ' ' '\n' | grep -vc relay)
+# every server counts, but one that cannot run here
+ns=$(echo $servers | wc -w)
+case " $servers " in *" khttpd-relay-python "*)
+	command -v python3 > /dev/null || ns=$((ns - 1)) ;;
+esac
 echo "INFO points $n"
 # a point costs about its seconds, plus 3.5 s of client start-up and
 # teardown, checks and settling (measured under TCG)
@@ -404,7 +460,8 @@ run_server() {
 	case $? in
 	0) ;;
 	2)
-		[ $round = 1 ] && echo "LIMIT {\"server\": \"$server\", \"reason\": \"relay not built yet\"}"
+		echo "# $server: not run: $why_not"
+		[ $round = 1 ] && echo "LIMIT {\"server\": \"$server\", \"reason\": \"$why_not\"}"
 		return ;;
 	*)
 		echo "# cannot start $server"
