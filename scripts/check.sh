@@ -43,7 +43,7 @@ run_suite() {
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
 		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 \
-			only=correct,status,traversal,limits,memory,slowloris,rmmod,privacy ;;
+			only=correct,status,traversal,limits,memory,slowloris,rmmod,relay,privacy ;;
 	proto)
 		VM_OUT=$build/vm-proto VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/stock/initramfs.cpio.gz" tests/proto/suite.sh ;;
