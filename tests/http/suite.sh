@@ -550,7 +550,10 @@ s400_framing() {
 	req 'GET /small.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n' && expect 400 close
 }
 s403() {
-	for f in private.txt fifo null privdir/ noindex/ privdir/index.html; do
+	# inside a private directory, a name that is not there looks like
+	# one that is: 403 both, so a probe learns nothing of its contents
+	for f in private.txt fifo null privdir/ noindex/ privdir/index.html \
+		privdir/nope privdir/nope/deeper privdir/nope/; do
 		req "GET /$f HTTP/1.1\r\nHost: x\r\n\r\n"
 		expect 403 keep || { diag "/$f"; return 1; }
 	done
