@@ -86,6 +86,24 @@ proto-modules: modules
 # userspace servers the HTTP benchmark compares khttpd with, and
 # lighttpd's plugins (its configuration loads none, but it may look).
 HTTP_TOOLS := curl wrk ab h2load nginx lighttpd $(wildcard /usr/lib/lighttpd/*.so)
+# Debian's python3 (/usr/bin/python3 -> python3.11), for
+# "python3 -m http.server", the backend khttpd's relay is benchmarked
+# with: its standard library whole, with the compiled __pycache__ (without
+# it, python compiles what it imports at its first start in every boot:
+# 6-10 s rather than 2 s to listen, under emulation), but for what no
+# server imports: the tests, IDLE and Tk, 2to3, the pip and distutils
+# installers, pydoc's topics, the static libpython and its build files
+# (config-*), the test extension modules; and the extension modules that
+# would bring libraries of their own for terminals and databases
+# (curses, readline, sqlite3, dbm's Berkeley DB, nis).
+PYTHON := $(shell readlink -f /usr/bin/python3)
+PYLIB := /usr/lib/$(notdir $(PYTHON))
+PY_EXCLUDE := test tests idle_test idlelib tkinter turtledemo turtle.py \
+	ensurepip lib2to3 pydoc_data distutils 'config-3*' '_test*.so' \
+	'_ctypes_test*' '_xxtestfuzz*' 'xxlimited*' \
+	curses '_curses*' 'readline.*' sqlite3 '_sqlite3*' '_dbm.*' 'nis.*'
+HTTP_TOOLS += /usr/bin/python3 $(wildcard /etc/$(notdir $(PYTHON))/sitecustomize.py) \
+	$(addprefix -x ,$(PY_EXCLUDE)) $(PYLIB)/
 HTTP_ROOT := $(BUILD)/http-root
 http-root:
 	@$(TOP)/scripts/bin-root.sh $(HTTP_ROOT) $(HTTP_TOOLS)

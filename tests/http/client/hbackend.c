@@ -12,8 +12,12 @@
  * exit 2.
  *
  * Each request head is read (HTTP/1.0 or 1.1), then its body (by
- * Content-Length, or chunked; "Expect: 100-continue" is answered).  The
- * response's body:
+ * Content-Length, or chunked; at most 64 MiB, else 413).  A request with a
+ * body and "Expect: 100-continue" is sent "HTTP/1.1 100 Continue" first
+ * (but in silent mode), so a relay that forwards Expect sees a 1xx
+ * response before the final one.  A bad request is answered 400 (431 for
+ * a head over 64 KiB) and the connection closed.  The final response's
+ * body:
  *   target /echo-head (path part, any method): the request head exactly
  *	as received, request line to the empty line;
  *   GET, HEAD: the file DIR/PATH (DIR/PATH/index.html for a directory;
@@ -28,8 +32,8 @@
  *   eof      HTTP/1.0 200 OK, no Content-Length, the body, then close
  *   cut      Content-Length of the whole body, but only its first half is
  *	      sent, then close (a response with an empty body is whole)
- *   silent   the request is read, never answered; the connection stays
- *	      open until the client closes it
+ *   silent   the request is read, never answered (nor is a bad one); the
+ *	      connection stays open until the client closes it
  *   slow     as length, but the head and then every 16 KiB of the body in
  *	      writes of their own, 100 ms apart
  * Every response has "X-Backend: MODE" (end to end) and hop-by-hop
@@ -91,7 +95,8 @@ struct conn {
 	size_t cap, len;
 };
 
-/* Read more: 1 if bytes came, 0 on EOF, -1 on an error or a full buffer. */
+/* Read more: 1 if bytes came, 0 on EOF, -1 on an error, -2 if the buffer
+ * is at @limit and full. */
 static int fill(struct conn *c, size_t limit)
 {
 	ssize_t n;
@@ -101,7 +106,7 @@ static int fill(struct conn *c, size_t limit)
 		char *p;
 
 		if (c->cap >= limit)
-			return -1;
+			return -2;
 		if (cap > limit)
 			cap = limit;
 		p = realloc(c->buf, cap);
@@ -319,7 +324,7 @@ static int read_request(struct conn *c, struct req *r, int *st)
 		if (rc <= 0) {
 			if (!rc && !c->len)
 				return 0;
-			*st = rc ? 431 : 0;
+			*st = rc == -2 ? 431 : 0;
 			return -1;
 		}
 	}
@@ -340,7 +345,7 @@ static int read_request(struct conn *c, struct req *r, int *st)
 			has_token(v, "keep-alive");
 
 	v = header(r->head, "Expect");
-	if (v && !strncasecmp(v, "100-continue", 12) &&
+	if (v && !strncasecmp(v, "100-continue", 12) && mode != SILENT &&
 	    (header(r->head, "Content-Length") || header(r->head, "Transfer-Encoding")) &&
 	    send_all(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25))
 		return -1;
