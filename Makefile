@@ -87,11 +87,16 @@ deb:
 	@$(TOP)/packaging/mkdeb.sh $(BUILD)
 
 # Modules are built in a copy of kernel/ per target kernel, so that the
-# source tree stays clean and two kernels never share objects.
+# source tree stays clean and two kernels never share objects.  Only the
+# files that differ are copied, so that an unchanged tree is not rebuilt
+# (make install after make).
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps' as root" >&2; exit 1; }
 	@mkdir -p $(STOCK)/src
-	@cp -r $(TOP)/kernel/. $(STOCK)/src/
+	@cd $(TOP)/kernel && find . -type f | while read -r f; do \
+		cmp -s "$$f" "$(STOCK)/src/$$f" || \
+			install -D -m 644 "$$f" "$(STOCK)/src/$$f"; \
+	done
 	$(MAKE) -C $(STOCK)/src KDIR=$(KDIR)
 	@cp $(STOCK)/src/*.ko $(STOCK)/
 
