@@ -110,10 +110,10 @@ modinfo_ok() {
 		*) diag "$m: vermagic '$(modinfo -F vermagic "$ko")', not $k"; st=1 ;;
 		esac
 		want=ksrv
-		[ $m = ksrv ] && want=
+		[ "$m" = ksrv ] && want=
 		[ "$(modinfo -F depends "$ko")" = "$want" ] ||
 			{ diag "$m: depends '$(modinfo -F depends "$ko")', not '$want'"; st=1; }
-		[ $m = ksrv ] && continue
+		[ "$m" = ksrv ] && continue
 		[ "$(modinfo -F import_ns "$ko")" = KSRV ] ||
 			{ diag "$m: import_ns '$(modinfo -F import_ns "$ko")'"; st=1; }
 	done
@@ -177,9 +177,10 @@ make_install() {
 	local d=$TMP/inst f st=0
 
 	run make -s --no-print-directory -C "$top" install DESTDIR="$d" KVER="$KVER" || return 1
-	grep -qx "updates/kecho/kecho.ko: updates/kecho/ksrv.ko" "$d/lib/modules/$KVER/modules.dep" &&
-		grep -qx "updates/kecho/khttpd.ko: updates/kecho/ksrv.ko" "$d/lib/modules/$KVER/modules.dep" ||
-		{ diag "modules.dep:"; ktap_diag "$d/lib/modules/$KVER/modules.dep"; st=1; }
+	if ! grep -qx "updates/kecho/kecho.ko: updates/kecho/ksrv.ko" "$d/lib/modules/$KVER/modules.dep" ||
+		! grep -qx "updates/kecho/khttpd.ko: updates/kecho/ksrv.ko" "$d/lib/modules/$KVER/modules.dep"; then
+		diag "modules.dep:"; ktap_diag "$d/lib/modules/$KVER/modules.dep"; st=1
+	fi
 	modprobe_order "$d" "$KVER" "$d/lib/modules/$KVER/updates/kecho" || st=1
 	for f in modprobe.d/kecho.conf modules-load.d/kecho.conf; do
 		[ -f "$d/etc/$f" ] || { diag "no /etc/$f"; st=1; continue; }

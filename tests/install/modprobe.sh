@@ -41,11 +41,12 @@ tree_ok() {
 	for m in ksrv kecho khttpd; do
 		[ -f "$dir/$2/$m.ko" ] || { diag "no $dir/$2/$m.ko"; return 1; }
 	done
-	cat "$dir/modules.dep" | sed 's/^/# modules.dep: /'
+	sed 's/^/# modules.dep: /' "$dir/modules.dep"
 	grep -qx "$2/kecho.ko: $2/ksrv.ko" "$dir/modules.dep" &&
 		grep -qx "$2/khttpd.ko: $2/ksrv.ko" "$dir/modules.dep"
 }
 
+# $1: "-d ROOT" or nothing, split on purpose (modprobe's options).
 # modprobe [-d ROOT] kecho: the verbose lines name the tree's ksrv.ko,
 # then its kecho.ko; both are then loaded, and ksrv is held by kecho.
 load_kecho() {
@@ -57,7 +58,9 @@ load_kecho() {
 	want="$2/lib/modules/$KVER/$3"
 	printf '%s\n' "$want/ksrv.ko" "$want/kecho.ko" | cmp -s - /tmp/mp.files ||
 		{ diag "modprobe did not insmod $want/ksrv.ko then kecho.ko"; return 1; }
-	loaded ksrv && loaded kecho || { diag "not both in /proc/modules"; return 1; }
+	if ! loaded ksrv || ! loaded kecho; then
+		diag "not both in /proc/modules"; return 1
+	fi
 	[ -e /sys/module/ksrv/holders/kecho ] || { diag "ksrv not held by kecho"; return 1; }
 }
 
@@ -119,7 +122,7 @@ chmod -R a+rX $WWW
 t "clean start: none of ours loaded" clean_start
 for tree in install dkms; do
 	case $tree in
-	install) root= dir=updates/kecho opt= ;;
+	install) root='' dir=updates/kecho opt='' ;;
 	dkms) root=/dkms dir=updates/dkms opt="-d /dkms" ;;
 	esac
 	t "$tree: the tree and its modules.dep ($root/lib/modules/$KVER/$dir)" tree_ok "$root" $dir
