@@ -2,6 +2,10 @@
 # Run test suites, show their KTAP lines, and end with the total.
 #   scripts/check.sh SUITE...
 # SUITE: host       the userspace tools, on this machine
+#        dkms       make install, DKMS (this kernel's headers, the debug
+#                   kernel's tree) and the .deb, on this machine (root)
+#        install    modprobe from installed module trees (make install,
+#                   dkms), in QEMU
 #        lint       coding style and warning-free builds
 #        stock      the kernel suite on Debian's kernel, in QEMU
 #        http       the khttpd suite on Debian's kernel, in QEMU
@@ -31,6 +35,11 @@ run_suite() {
 	case $1 in
 	host)
 		make -s --no-print-directory -C "$top/tests/host" check ;;
+	dkms)
+		"$top/tests/install/host.sh" ;;
+	install)
+		VM_OUT=$build/vm-install VM_TIMEOUT=600 "$top/vm/run.sh" run \
+			"$build/stock/install.cpio.gz" tests/install/modprobe.sh ;;
 	lint)
 		"$top/scripts/lint.sh" ;;
 	stock)
