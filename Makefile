@@ -20,8 +20,12 @@ help:
 	@echo "make deps         install missing Debian packages (root)"
 	@echo "make install      the modules into /lib/modules/KVER/updates, then depmod (DESTDIR=...)"
 	@echo "make uninstall    remove them again"
+	@echo "make dkms         register the source with DKMS (/usr/src/kecho-VERSION); make dkms-remove"
+	@echo "make deb          build/kecho-dkms_VERSION_all.deb, the DKMS source package"
 	@echo "make check        install deps, then run every test suite"
 	@echo "make check-host   userspace tests on this machine"
+	@echo "make check-dkms   make install, DKMS and the .deb, on this machine (root)"
+	@echo "make check-install make install and DKMS trees, modprobe in a VM on Debian's kernel"
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
 	@echo "make check-http   the khttpd suite in a VM on Debian's kernel"
 	@echo "make check-proto  the engine API suite (ksrv_testproto.ko) in a VM on Debian's kernel"
@@ -45,24 +49,55 @@ deps:
 # Install the modules the distribution's way: under updates/ of the
 # kernel's module tree, then depmod, so that "modprobe khttpd" pulls in
 # ksrv.  DESTDIR installs into another root (a package, an initramfs).
+# The example configurations (packaging/, every line commented out) go
+# to /etc only where no such file is yet; uninstall removes them only if
+# they are still as shipped.
 MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates/kecho
 MODULES := ksrv kecho khttpd
+CONFS := modprobe.d/kecho.conf modules-load.d/kecho.conf
 install: modules
 	@install -d $(MODDIR)
 	@for m in $(MODULES); do install -m 644 $(STOCK)/$$m.ko $(MODDIR)/; done
+	@for f in $(CONFS); do \
+		[ -e $(DESTDIR)/etc/$$f ] && continue; \
+		install -D -m 644 $(TOP)/packaging/$$f $(DESTDIR)/etc/$$f; \
+		echo "installed $(DESTDIR)/etc/$$f (all commented out)"; \
+	done
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 uninstall:
 	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULES)))
 	-rmdir $(MODDIR) 2>/dev/null
+	@for f in $(CONFS); do \
+		cmp -s $(TOP)/packaging/$$f $(DESTDIR)/etc/$$f && \
+			rm -f $(DESTDIR)/etc/$$f && echo "removed $(DESTDIR)/etc/$$f"; \
+	done; true
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
+# DKMS: register this source (kernel/ and packaging/dkms.conf, copied to
+# /usr/src/kecho-VERSION) with dkms; then "dkms build/install kecho/VERSION".
+# dkms-remove removes every kecho version from DKMS again.  deb: the
+# kecho-dkms package of that source, build/kecho-dkms_VERSION_all.deb.
+dkms:
+	@$(TOP)/scripts/dkms.sh add
+
+dkms-remove:
+	@$(TOP)/scripts/dkms.sh remove
+
+deb:
+	@$(TOP)/packaging/mkdeb.sh $(BUILD)
+
 # Modules are built in a copy of kernel/ per target kernel, so that the
-# source tree stays clean and two kernels never share objects.
+# source tree stays clean and two kernels never share objects.  Only the
+# files that differ are copied, so that an unchanged tree is not rebuilt
+# (make install after make).
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps' as root" >&2; exit 1; }
 	@mkdir -p $(STOCK)/src
-	@cp -r $(TOP)/kernel/. $(STOCK)/src/
+	@cd $(TOP)/kernel && find . -type f | while read -r f; do \
+		cmp -s "$$f" "$(STOCK)/src/$$f" || \
+			install -D -m 644 "$$f" "$(STOCK)/src/$$f"; \
+	done
 	$(MAKE) -C $(STOCK)/src KDIR=$(KDIR)
 	@cp $(STOCK)/src/*.ko $(STOCK)/
 
@@ -87,6 +122,24 @@ proto-modules: modules
 # userspace servers the HTTP benchmark compares khttpd with, and
 # lighttpd's plugins (its configuration loads none, but it may look).
 HTTP_TOOLS := curl wrk ab h2load nginx lighttpd $(wildcard /usr/lib/lighttpd/*.so)
+# Debian's python3 (/usr/bin/python3 -> python3.11), for
+# "python3 -m http.server", the backend khttpd's relay is benchmarked
+# with: its standard library whole, with the compiled __pycache__ (without
+# it, python compiles what it imports at its first start in every boot:
+# 6-10 s rather than 2 s to listen, under emulation), but for what no
+# server imports: the tests, IDLE and Tk, 2to3, the pip and distutils
+# installers, pydoc's topics, the static libpython and its build files
+# (config-*), the test extension modules; and the extension modules that
+# would bring libraries of their own for terminals and databases
+# (curses, readline, sqlite3, dbm's Berkeley DB, nis).
+PYTHON := $(shell readlink -f /usr/bin/python3)
+PYLIB := /usr/lib/$(notdir $(PYTHON))
+PY_EXCLUDE := test tests idle_test idlelib tkinter turtledemo turtle.py \
+	ensurepip lib2to3 pydoc_data distutils 'config-3*' '_test*.so' \
+	'_ctypes_test*' '_xxtestfuzz*' 'xxlimited*' \
+	curses '_curses*' 'readline.*' sqlite3 '_sqlite3*' '_dbm.*' 'nis.*'
+HTTP_TOOLS += /usr/bin/python3 $(wildcard /etc/$(notdir $(PYTHON))/sitecustomize.py) \
+	$(addprefix -x ,$(PY_EXCLUDE)) $(PYLIB)/
 HTTP_ROOT := $(BUILD)/http-root
 http-root:
 	@$(TOP)/scripts/bin-root.sh $(HTTP_ROOT) $(HTTP_TOOLS)
@@ -94,15 +147,29 @@ http-root:
 $(STOCK)/initramfs.cpio.gz: modules proto-modules tools http-root FORCE
 	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN) $(HTTP_ROOT)
 
+# The install suite's initramfs: the stock one's files, and module trees
+# made by "make install DESTDIR=" and by dkms, with kmod's modprobe
+# (tests/install/mkroot.sh).
+INSTALL_ROOT := $(BUILD)/install-root
+$(STOCK)/install.cpio.gz: modules tools FORCE
+	@$(TOP)/tests/install/mkroot.sh $(INSTALL_ROOT)
+	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN) $(INSTALL_ROOT)
+
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: $(STOCK)/initramfs.cpio.gz $(DEBUG)/initramfs.cpio.gz
-	@$(TOP)/scripts/check.sh host lint stock http proto selfcheck kunit \
-		debug http-debug proto-debug
+check-all: $(STOCK)/initramfs.cpio.gz $(STOCK)/install.cpio.gz $(DEBUG)/initramfs.cpio.gz
+	@$(TOP)/scripts/check.sh host dkms lint stock install http proto \
+		selfcheck kunit debug http-debug proto-debug
 
 check-host: tools
 	@$(TOP)/scripts/check.sh host
+
+check-dkms:
+	@$(TOP)/scripts/check.sh dkms
+
+check-install: $(STOCK)/install.cpio.gz
+	@$(TOP)/scripts/check.sh install
 
 check-stock: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh stock
@@ -210,7 +277,7 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all help deps install uninstall modules tools http-root check check-all \
-	check-host check-stock check-http check-proto proto-modules \
+.PHONY: all help deps install uninstall dkms dkms-remove deb modules tools http-root check check-all \
+	check-host check-dkms check-install check-stock check-http check-proto proto-modules \
 	check-debug stress debug-kernel debug-modules \
 	demo bench bench-echo bench-http profile vm-shell fuzz lint clean FORCE

@@ -2,6 +2,10 @@
 # Run test suites, show their KTAP lines, and end with the total.
 #   scripts/check.sh SUITE...
 # SUITE: host       the userspace tools, on this machine
+#        dkms       make install, DKMS (this kernel's headers, the debug
+#                   kernel's tree) and the .deb, on this machine (root)
+#        install    modprobe from installed module trees (make install,
+#                   dkms), in QEMU
 #        lint       coding style and warning-free builds
 #        stock      the kernel suite on Debian's kernel, in QEMU
 #        http       the khttpd suite on Debian's kernel, in QEMU
@@ -31,6 +35,11 @@ run_suite() {
 	case $1 in
 	host)
 		make -s --no-print-directory -C "$top/tests/host" check ;;
+	dkms)
+		"$top/tests/install/host.sh" ;;
+	install)
+		VM_OUT=$build/vm-install VM_TIMEOUT=600 "$top/vm/run.sh" run \
+			"$build/stock/install.cpio.gz" tests/install/modprobe.sh ;;
 	lint)
 		"$top/scripts/lint.sh" ;;
 	stock)
@@ -43,7 +52,7 @@ run_suite() {
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
 		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 \
-			only=correct,status,traversal,limits,memory,slowloris,rmmod,privacy ;;
+			only=correct,status,traversal,limits,memory,slowloris,rmmod,relay,privacy ;;
 	proto)
 		VM_OUT=$build/vm-proto VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/stock/initramfs.cpio.gz" tests/proto/suite.sh ;;

@@ -2,7 +2,7 @@
 # Install from Debian's archive whatever the build, the VM and the reports
 # need and the machine lacks.  Idempotent and quick when all is there.
 # clang and libclang-rt-dev (a mere Recommends of clang, so named here)
-# build the parser's libFuzzer harness.
+# build the parser's libFuzzer harness.  dkms for the DKMS suite.
 #   scripts/deps.sh [--debug] [--profile]
 #     --debug    adds what building a kernel needs
 #     --profile  adds perf, for `make profile`
@@ -10,7 +10,7 @@ set -eu
 pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
 qemu-system-x86 busybox-static cpio gzip kmod liburing-dev gnuplot-nox
 python3 procps sparse clang libclang-rt-dev
-curl wrk apache2-utils nghttp2-client nginx lighttpd"
+curl wrk apache2-utils nghttp2-client nginx lighttpd dkms"
 for arg in "$@"; do
 	case $arg in
 	--debug) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils" ;;

@@ -28,6 +28,8 @@
 #include <linux/namei.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "khttpd.h"
 
@@ -63,6 +65,50 @@ static bool khttpd_path_searchable(const struct path *root,
 	return ok;
 }
 
+/* @dir may be looked into: it and every directory above it are o+x. */
+static bool khttpd_dir_searchable(const struct path *root,
+				  const struct path *dir)
+{
+	if (!(d_inode(dir->dentry)->i_mode & 0001))
+		return false;
+	return dir->dentry == root->dentry ||
+	       khttpd_path_searchable(root, dir->dentry);
+}
+
+/*
+ * @path was not found (@err).  If the deepest directory on it that does
+ * exist cannot be searched by others, say -EACCES, as for a name in it
+ * that exists: a 404 against a 403 would tell a client which names a
+ * private directory holds.  The error path only.
+ */
+static int khttpd_lookup_missing(const struct path *root, const char *path,
+				 int err)
+{
+	char *name = kstrdup(path, GFP_KERNEL | __GFP_NOWARN);
+	struct path dir;
+	char *slash;
+	int ret = err;
+
+	if (!name)
+		return err;
+	while ((slash = strrchr(name, '/'))) {
+		*slash = '\0';
+		if (!vfs_path_lookup(root->dentry, root->mnt, name,
+				     KHTTPD_LOOKUP, &dir)) {
+			if (d_is_dir(dir.dentry) &&
+			    !khttpd_dir_searchable(root, &dir))
+				ret = -EACCES;
+			path_put(&dir);
+			goto out;
+		}
+	}
+	if (!khttpd_dir_searchable(root, root))
+		ret = -EACCES;
+out:
+	kfree(name);
+	return ret;
+}
+
 int khttpd_file_lookup(struct khttpd_server *ks, const char *path,
 		       struct path *out)
 {
@@ -71,6 +117,8 @@ int khttpd_file_lookup(struct khttpd_server *ks, const char *path,
 
 	err = vfs_path_lookup(root->dentry, root->mnt, path, KHTTPD_LOOKUP,
 			      out);
+	if (err == -ENOENT || err == -ENOTDIR)
+		return khttpd_lookup_missing(root, path, err);
 	if (err)
 		return err;
 	if (out->dentry != root->dentry &&

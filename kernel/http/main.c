@@ -113,7 +113,7 @@ static int khttpd_config_proxy(struct khttpd_config *cfg,
 	cfg->backend_timeout = backend_timeout;
 	if (cfg->proxy == KHTTPD_PROXY_OFF) {
 		if (backend && *backend) {
-			khttpd_bad("backend=%.64s: given with proxy=off; say proxy=fallback or proxy=all\n",
+			khttpd_bad("backend=%.64s: given with proxy=off\n",
 				   backend);
 			return -EINVAL;
 		}
@@ -121,8 +121,8 @@ static int khttpd_config_proxy(struct khttpd_config *cfg,
 	}
 	if (!backend || ksrv_endpoint_parse(backend, &cfg->backend,
 					    &cfg->backend_len)) {
-		khttpd_bad("backend=%.64s: proxy=%s needs ADDR:PORT, an IP literal (IPv6 in brackets) and a port 1..65535\n",
-			   backend ? backend : "(null)", proxy);
+		khttpd_bad("backend=%.64s: must be IP:PORT ([IPv6]:PORT)\n",
+			   backend ? backend : "(null)");
 		return -EINVAL;
 	}
 	if (kcfg->design != KSRV_DESIGN_EVENT) {
@@ -132,8 +132,8 @@ static int khttpd_config_proxy(struct khttpd_config *cfg,
 	}
 	/* a head in each direction, rewritten, fits the send queue twice */
 	if (kcfg->send_cap < 2 * (max_header_bytes + 1024)) {
-		khttpd_bad("send_cap=%u KiB: proxy=%s needs at least twice max_header_bytes plus 2 KiB\n",
-			   kcfg->send_cap / 1024, proxy);
+		khttpd_bad("send_cap=%u: proxy needs 2 * (max_header_bytes + 1 KiB)\n",
+			   kcfg->send_cap / 1024);
 		return -EINVAL;
 	}
 	return 0;

@@ -62,6 +62,12 @@ static bool is_ows(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
+/* A control character other than HTAB, or DEL: in no field value. */
+static bool is_ctl(unsigned char c)
+{
+	return (c < ' ' && c != '\t') || c == 0x7f;
+}
+
 /* ASCII case-insensitive equality of s[0..n) with the lower-case @lc */
 static bool ci_eq(const char *s, size_t n, const char *lc)
 {
@@ -197,6 +203,17 @@ static bool next_line(const char *buf, size_t len, size_t *pos,
 	return true;
 }
 
+/* The first line that is not empty: RFC 9112 2.2 ignores those before. */
+static bool first_line(const char *buf, size_t len, size_t *pos,
+		       const char **p, const char **end)
+{
+	do {
+		if (!next_line(buf, len, pos, p, end))
+			return false;
+	} while (*p == *end);
+	return true;
+}
+
 static void set_str(struct khttp_str *s, const char *p, const char *end)
 {
 	s->p = p;
@@ -314,31 +331,63 @@ static int keep_once(struct khttp_str *s, const char *p, const char *end)
 	return 0;
 }
 
-static int parse_field(struct khttp_req *req, struct head_state *st,
-		       const char *p, const char *end)
+/* Whether p[0..end) holds a byte is_ctl() refuses. */
+static bool has_ctl(const char *p, const char *end)
 {
-	const char *name = p, *colon, *q;
-	size_t nlen;
-	bool over;
+	for (; p < end; p++)
+		if (is_ctl(*p))
+			return true;
+	return false;
+}
 
-	/* obs-fold, or whitespace before the first field (RFC 9112 2.2, 5.2) */
-	if (is_ows(*p))
-		return -400;
+/*
+ * field-line = field-name ":" OWS field-value OWS: the name's length and
+ * the value without its OWS.  False for obs-fold or whitespace before the
+ * first field (RFC 9112 2.2, 5.2), a name that is no token or is followed
+ * by whitespace, and a control character other than HTAB in the value.
+ */
+static bool split_field(const char *p, const char *end, size_t *nlen,
+			const char **v, const char **vend)
+{
+	const char *name = p;
+
 	while (p < end && is_tchar(*p))
 		p++;
 	if (p == name || p == end || *p != ':')
-		return -400;
-	colon = p;
-	nlen = colon - name;
-
-	p = colon + 1;
+		return false;
+	*nlen = p - name;
+	p++;
 	trim_ows(&p, &end);
-	for (q = p; q < end; q++) {
-		unsigned char c = *q;
+	if (has_ctl(p, end))
+		return false;
+	*v = p;
+	*vend = end;
+	return true;
+}
 
-		if ((c < ' ' && c != '\t') || c == 0x7f)
-			return -400;
-	}
+/*
+ * Content-Length: one field of digits only.  A list ("5, 5") or a second
+ * field, even an equal one, is refused, since a peer that would merge
+ * them differently is exactly the smuggling risk.
+ */
+static bool set_length(bool *has, u64 *len, const char *p, const char *end)
+{
+	bool over;
+
+	if (*has || !parse_u64(p, end, len, &over) || over)
+		return false;
+	*has = true;
+	return true;
+}
+
+static int parse_field(struct khttp_req *req, struct head_state *st,
+		       const char *p, const char *end)
+{
+	const char *name = p;
+	size_t nlen;
+
+	if (!split_field(name, end, &nlen, &p, &end))
+		return -400;
 
 	switch (nlen) {
 	case 4:
@@ -365,17 +414,10 @@ static int parse_field(struct khttp_req *req, struct head_state *st,
 			return keep_once(&req->if_none_match, p, end);
 		break;
 	case 14:
-		if (!ci_eq(name, nlen, "content-length"))
-			break;
-		/*
-		 * One field of digits only: a list ("5, 5") or a second field,
-		 * even an equal one, is refused, since a peer that would merge
-		 * them differently is exactly the smuggling risk.
-		 */
-		if (req->has_content_length ||
-		    !parse_u64(p, end, &req->content_length, &over) || over)
+		if (ci_eq(name, nlen, "content-length") &&
+		    !set_length(&req->has_content_length,
+				&req->content_length, p, end))
 			return -400;
-		req->has_content_length = true;
 		break;
 	case 17:
 		if (ci_eq(name, nlen, "if-modified-since"))
@@ -399,11 +441,8 @@ static int parse_head(struct khttp_req *req, const char *buf, size_t len,
 
 	if (len > lim->max_head)
 		return -431;
-	/* empty lines before the request line are ignored (RFC 9112 2.2) */
-	do {
-		if (!next_line(buf, len, &pos, &p, &end))
-			return -400;
-	} while (p == end);
+	if (!first_line(buf, len, &pos, &p, &end))
+		return -400;
 	ret = parse_request_line(req, p, end, lim);
 	if (ret)
 		return ret;
@@ -449,6 +488,435 @@ int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
 	if (ret)
 		req->keep_alive = false;
 	return ret;
+}
+
+/* --- response heads ------------------------------------------------------ */
+
+/*
+ * status-line = HTTP-version SP status-code SP [ reason-phrase ], where
+ * we take "HTTP/1.1 200" with no space too.  Sets *reason to the phrase,
+ * running to @end.
+ */
+static bool parse_status_line(const char *p, const char *end, int *status,
+			      int *minor, const char **reason)
+{
+	if (end - p < 12 || memcmp(p, "HTTP/1.", 7) || !is_digit(p[7]) ||
+	    p[8] != ' ')
+		return false;
+	if (p[9] < '1' || p[9] > '9' || !is_digit(p[10]) || !is_digit(p[11]))
+		return false;
+	if (end - p > 12 && p[12] != ' ')
+		return false;
+	*reason = end - p > 12 ? p + 13 : end;
+	/* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
+	if (has_ctl(*reason, end))
+		return false;
+	*status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+	/* a later HTTP/1.x is read as 1.1 (RFC 9110 2.5) */
+	*minor = p[7] != '0';
+	return true;
+}
+
+static bool resp_field(struct khttp_resp *resp, struct head_state *st,
+		       const char *p, const char *end)
+{
+	const char *name = p;
+	size_t nlen;
+
+	if (!split_field(name, end, &nlen, &p, &end))
+		return false;
+	if (ci_eq(name, nlen, "content-length"))
+		return set_length(&resp->has_content_length,
+				  &resp->content_length, p, end);
+	if (ci_eq(name, nlen, "transfer-encoding")) {
+		resp->has_transfer_encoding = true;
+		parse_list(st, true, p, end);
+	}
+	return true;
+}
+
+static bool resp_head(struct khttp_resp *resp, const char *buf, size_t len,
+		      const struct khttp_limits *lim)
+{
+	struct head_state st = { 0 };
+	const char *p, *end, *reason;
+	size_t pos = 0;
+
+	if (len > lim->max_head || !first_line(buf, len, &pos, &p, &end) ||
+	    !parse_status_line(p, end, &resp->status, &resp->minor, &reason))
+		return false;
+	for (;;) {
+		if (!next_line(buf, len, &pos, &p, &end))
+			return false;
+		if (p == end)
+			break;
+		if (++resp->nheaders > lim->max_headers ||
+		    !resp_field(resp, &st, p, end))
+			return false;
+	}
+	/* RFC 9112 6.3: both framings at once is a smuggling attempt */
+	if (pos != len ||
+	    (resp->has_content_length && resp->has_transfer_encoding))
+		return false;
+	resp->chunked = st.chunked_last;
+	return true;
+}
+
+int khttp_resp_parse(struct khttp_resp *resp, const char *buf, size_t len,
+		     const struct khttp_limits *lim)
+{
+	memset(resp, 0, sizeof(*resp));
+	if (resp_head(resp, buf, len, lim))
+		return 0;
+	memset(resp, 0, sizeof(*resp));
+	return -1;
+}
+
+/* --- heads rewritten for the relay --------------------------------------- */
+
+/* ASCII case-insensitive equality of a[0..n) and b[0..n) */
+static bool ci_same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+/* The fixed hop-by-hop names (RFC 9110 7.6.1), and the reserved Close. */
+static bool is_hop_name(const char *name, size_t n)
+{
+	static const char *const hop[] = {
+		"connection", "keep-alive", "proxy-connection", "te",
+		"trailer", "upgrade", "close",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hop); i++)
+		if (ci_eq(name, n, hop[i]))
+			return true;
+	return false;
+}
+
+/* Whether the list p[0..end) has @name (of @n bytes) among its elements. */
+static bool list_has(const char *p, const char *end, const char *name,
+		     size_t n)
+{
+	for (;;) {
+		const char *e = memchr(p, ',', end - p);
+		const char *next;
+
+		if (!e)
+			e = end;
+		next = e;
+		trim_ows(&p, &e);
+		if ((size_t)(e - p) == n && ci_same(p, name, n))
+			return true;
+		if (next == end)
+			return false;
+		p = next + 1;
+	}
+}
+
+/* A field line: its name, and its value without the OWS around it. */
+struct field {
+	const char *name;
+	size_t nlen;
+	const char *v, *vend;
+};
+
+static bool is_connection(const struct field *f)
+{
+	return ci_eq(f->name, f->nlen, "connection");
+}
+
+/*
+ * The next field line of buf[*pos..len): 1 and @f, 0 at the empty line
+ * ending the head, -1 if the head ends without one or a line is no field.
+ */
+static int next_field(const char *buf, size_t len, size_t *pos,
+		      struct field *f)
+{
+	const char *p, *end;
+
+	if (!next_line(buf, len, pos, &p, &end))
+		return -1;
+	if (p == end)
+		return 0;
+	f->name = p;
+	return split_field(p, end, &f->nlen, &f->v, &f->vend) ? 1 : -1;
+}
+
+/*
+ * Where the fields from @pos on hold Connection fields: [*from, *to) is
+ * the least span of lines holding them all, empty if there are none.
+ */
+static void connection_span(const char *buf, size_t len, size_t pos,
+			    size_t *from, size_t *to)
+{
+	struct field f;
+	size_t at = pos;
+
+	*from = pos;
+	*to = pos;
+	while (next_field(buf, len, &pos, &f) > 0) {
+		if (is_connection(&f)) {
+			if (*from == *to)
+				*from = at;
+			*to = pos;
+		}
+		at = pos;
+	}
+}
+
+/*
+ * Whether a Connection field in buf[from..to) names the field @f.  The
+ * framing fields never count: the relay forwards the body as it came, so
+ * dropping them would leave it unframed (a request's body read as the
+ * next request); nor does Host, without which the head is no request.
+ */
+static bool connection_names(const char *buf, size_t from, size_t to,
+			     const struct field *f)
+{
+	struct field c;
+
+	if (ci_eq(f->name, f->nlen, "content-length") ||
+	    ci_eq(f->name, f->nlen, "transfer-encoding") ||
+	    ci_eq(f->name, f->nlen, "host"))
+		return false;
+
+	while (next_field(buf, to, &from, &c) > 0)
+		if (is_connection(&c) &&
+		    list_has(c.v, c.vend, f->name, f->nlen))
+			return true;
+	return false;
+}
+
+/* The output being written: once something did not fit, nothing more. */
+struct out {
+	char *p;
+	size_t len;
+	size_t size;
+	bool over;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (!n || o->over)
+		return;
+	if (n > o->size - o->len) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* The fields from @pos on but the hop-by-hop ones; false if malformed. */
+static bool put_fields(struct out *o, const char *buf, size_t len,
+		       size_t pos)
+{
+	struct field f;
+	size_t from, to;
+	int ret;
+
+	connection_span(buf, len, pos, &from, &to);
+	while ((ret = next_field(buf, len, &pos, &f)) > 0) {
+		if (is_hop_name(f.name, f.nlen) ||
+		    connection_names(buf, from, to, &f))
+			continue;
+		put(o, f.name, f.nlen);
+		put_str(o, ": ");
+		put(o, f.v, f.vend - f.v);
+		put_str(o, "\r\n");
+	}
+	return !ret;
+}
+
+static long out_len(const struct out *o)
+{
+	return o->over ? -1 : (long)o->len;
+}
+
+long khttp_req_rewrite(const char *buf, size_t len, const char *extra,
+		       size_t extra_len, char *out, size_t outsz)
+{
+	struct out o = { out, 0, outsz, false };
+	const char *p, *end;
+	size_t pos = 0;
+
+	if (!first_line(buf, len, &pos, &p, &end))
+		return -1;
+	put(&o, p, end - p);
+	put_str(&o, "\r\n");
+	if (!put_fields(&o, buf, len, pos))
+		return -1;
+	put(&o, extra, extra_len);
+	put_str(&o, "Connection: close\r\n\r\n");
+	return out_len(&o);
+}
+
+long khttp_resp_rewrite(const char *buf, size_t len, bool close, char *out,
+			size_t outsz)
+{
+	struct out o = { out, 0, outsz, false };
+	const char *p, *end, *reason;
+	size_t pos = 0;
+	int status, minor;
+
+	if (!first_line(buf, len, &pos, &p, &end) ||
+	    !parse_status_line(p, end, &status, &minor, &reason))
+		return -1;
+	/* our version; the backend's code and reason */
+	put_str(&o, "HTTP/1.1 ");
+	put(&o, p + 9, 3);
+	put_str(&o, " ");
+	put(&o, reason, end - reason);
+	put_str(&o, "\r\n");
+	if (!put_fields(&o, buf, len, pos))
+		return -1;
+	if (close)
+		put_str(&o, "Connection: close\r\n");
+	put_str(&o, "\r\n");
+	return out_len(&o);
+}
+
+/* --- chunked bodies ------------------------------------------------------ */
+
+/* Where khttp_chunked_scan() is in the grammar of RFC 9112 7.1. */
+enum {
+	CH_SIZE,	/* chunk-size: hex digits; st->count of them so far */
+	CH_BWS,		/* whitespace after the size: a ';' must follow */
+	CH_EXT,		/* after a ';': the extensions, skipped */
+	CH_SIZE_LF,	/* the LF after the size line's CR */
+	CH_DATA,	/* chunk-data: st->left bytes to come */
+	CH_DATA_CR,	/* the CRLF after the data */
+	CH_DATA_LF,
+	CH_TR_BOL,	/* a trailer field's first byte, or the empty line */
+	CH_TR_NAME,
+	CH_TR_VALUE,
+	CH_TR_LF,	/* the LF after a trailer field's CR */
+	CH_END_LF,	/* the LF after the closing empty line's CR */
+	CH_DONE,
+	CH_ERROR,
+};
+
+static int size_line_end(struct khttp_chunked *st)
+{
+	st->count = 0;
+	return st->left ? CH_DATA : CH_TR_BOL;
+}
+
+/* A byte of the size line: 1*HEXDIG [ BWS ";" chunk-ext ] CRLF */
+static int size_line(struct khttp_chunked *st, unsigned char c)
+{
+	int d = hex_val(c);
+
+	if (c == '\r' || c == '\n') {
+		/* no digits, or whitespace not leading to a ';' */
+		if (!st->count || st->state == CH_BWS)
+			return CH_ERROR;
+		return c == '\r' ? CH_SIZE_LF : size_line_end(st);
+	}
+	if (++st->count > KHTTP_CHUNK_LINE_MAX)
+		return CH_ERROR;
+	if (st->state == CH_EXT)
+		return is_ctl(c) ? CH_ERROR : CH_EXT;
+	if (st->state == CH_SIZE && d >= 0) {
+		if (st->count > KHTTP_CHUNK_DIGITS)
+			return CH_ERROR;
+		st->left = st->left << 4 | d;
+		return CH_SIZE;
+	}
+	/* the first byte after the digits, or after whitespace after them */
+	if (st->state == CH_SIZE && st->count == 1)
+		return CH_ERROR;
+	if (c == ';')
+		return CH_EXT;
+	return is_ows(c) ? CH_BWS : CH_ERROR;
+}
+
+/* trailer-section = *( field-line CRLF ), then the CRLF ending the body */
+static int trailer_byte(struct khttp_chunked *st, unsigned char c)
+{
+	if (++st->count > KHTTP_CHUNK_TRAILER_MAX)
+		return CH_ERROR;
+	switch (st->state) {
+	case CH_TR_BOL:
+		if (c == '\r')
+			return CH_END_LF;
+		if (c == '\n')
+			return CH_DONE;
+		return is_tchar(c) ? CH_TR_NAME : CH_ERROR;
+	case CH_TR_NAME:
+		if (c == ':')
+			return CH_TR_VALUE;
+		return is_tchar(c) ? CH_TR_NAME : CH_ERROR;
+	case CH_TR_VALUE:
+		if (c == '\r')
+			return CH_TR_LF;
+		if (c == '\n')
+			return CH_TR_BOL;
+		return is_ctl(c) ? CH_ERROR : CH_TR_VALUE;
+	case CH_TR_LF:
+		return c == '\n' ? CH_TR_BOL : CH_ERROR;
+	default:	/* CH_END_LF */
+		return c == '\n' ? CH_DONE : CH_ERROR;
+	}
+}
+
+/* One byte in any state but CH_DATA, CH_DONE and CH_ERROR: the next. */
+static int chunk_step(struct khttp_chunked *st, unsigned char c)
+{
+	switch (st->state) {
+	case CH_SIZE:
+	case CH_BWS:
+	case CH_EXT:
+		return size_line(st, c);
+	case CH_SIZE_LF:
+		return c == '\n' ? size_line_end(st) : CH_ERROR;
+	case CH_DATA_CR:
+		if (c == '\r')
+			return CH_DATA_LF;
+		return c == '\n' ? CH_SIZE : CH_ERROR;
+	case CH_DATA_LF:
+		return c == '\n' ? CH_SIZE : CH_ERROR;
+	default:
+		return trailer_byte(st, c);
+	}
+}
+
+long khttp_chunked_scan(struct khttp_chunked *st, const char *buf,
+			size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && st->state < CH_DONE) {
+		if (st->state == CH_DATA) {
+			/* the data is skipped whole, not looked at */
+			size_t n = len - i < st->left ? len - i : st->left;
+
+			i += n;
+			st->left -= n;
+			if (!st->left)
+				st->state = CH_DATA_CR;
+			continue;
+		}
+		st->state = chunk_step(st, buf[i++]);
+	}
+	return st->state == CH_ERROR ? -1 : (long)i;
+}
+
+bool khttp_chunked_done(const struct khttp_chunked *st)
+{
+	return st->state == CH_DONE;
 }
 
 /* --- the path ------------------------------------------------------------ */

@@ -107,6 +107,115 @@ long khttp_head_end(const char *buf, size_t len, size_t *scan,
 int khttp_parse(struct khttp_req *req, const char *buf, size_t len,
 		const struct khttp_limits *lim);
 
+/* --- the relay: response heads, rewritten heads, chunked bodies --------- */
+
+/* A parsed response head from a backend. */
+struct khttp_resp {
+	int status;			/* 100..999 */
+	int minor;			/* HTTP/1.0 or 1.1 */
+	bool has_content_length;
+	u64 content_length;
+	bool chunked;			/* Transfer-Encoding ending in chunked */
+	bool has_transfer_encoding;	/* any Transfer-Encoding field */
+	u32 nheaders;
+};
+
+/*
+ * Parse a complete response head of @len bytes (through its empty line,
+ * as khttp_head_end() found it).  Returns 0, or -1 when it is malformed:
+ * status line not exactly "HTTP/1.<digit> SSS[ reason]" (3 digits, 100..999;
+ * reason may be empty; "HTTP/1.1 200" without the space allowed too),
+ * a field without a colon or with whitespace before it, obs-fold, a
+ * control character (other than HTAB) in a field, more than
+ * lim->max_headers fields, @len over lim->max_head, a Content-Length that
+ * is not one field of digits within u64 (two fields, even equal, or a list
+ * are refused), Content-Length together with Transfer-Encoding.
+ * Bytes after the empty line within @len are refused too.  Leading empty
+ * lines (as khttp_head_end() allows) are skipped.
+ * The reason phrase may hold no control character but HTAB either.
+ * @resp->minor is 0 for HTTP/1.0 and 1 for any later HTTP/1.x, which
+ * RFC 9110 2.5 says to read as 1.1.  On error @resp is all zero.
+ */
+int khttp_resp_parse(struct khttp_resp *resp, const char *buf, size_t len,
+		     const struct khttp_limits *lim);
+
+/*
+ * Hop-by-hop fields (RFC 9110 7.6.1): Connection, Keep-Alive,
+ * Proxy-Connection, TE, Trailer, Upgrade, and also every field that a
+ * Connection field in the same head names (e.g. "Connection: close, X-Foo"
+ * drops X-Foo).  Names are compared case-insensitively.
+ * Two departures from that rule: Content-Length, Transfer-Encoding and
+ * Host stay even when a Connection field names them (the body goes on
+ * framed as it came, and dropping its framing would let a request's body
+ * reach the backend as a request of its own; a request needs its Host);
+ * and a field named Close, a name RFC 9110 18.4 reserves, is always
+ * dropped, since the "Connection: close" that may be added names it.
+ *
+ * khttp_req_rewrite(): the request head @buf[0..len) (already accepted by
+ * khttp_parse()) as it goes to the backend: the request line exactly as
+ * sent, then every field except the hop-by-hop ones, in order, each as
+ * "Name: value\r\n" with the value's surrounding whitespace trimmed (an
+ * empty value gives "Name: \r\n"), then the @extra bytes verbatim (the
+ * caller passes e.g. "X-Forwarded-For: 1.2.3.4\r\n", may be empty), then
+ * "Connection: close\r\n\r\n".  Bare-LF line ends in the input become
+ * CRLF; leading empty lines are dropped.
+ * khttp_resp_rewrite(): the response head (accepted by khttp_resp_parse())
+ * as it goes to the client: the status line as "HTTP/1.1 SSS reason\r\n"
+ * (the backend's code and reason; version always 1.1; the space before
+ * an empty reason is kept, as RFC 9112 4 has it), every field except the
+ * hop-by-hop ones, then "Connection: close\r\n" if @close, then "\r\n".
+ * Both return the length written into @out (no NUL needed), or -1 if it
+ * does not fit in @outsz bytes (then @out's content is unspecified).
+ * Given a head the parsers would refuse they may also return -1, and
+ * never write beyond @outsz.
+ * Rewriting is stable: a rewritten head, rewritten again (with no @extra),
+ * gives the same bytes.  The cost is O(fields * bytes of Connection
+ * fields) at worst, so bounded by lim->max_headers * lim->max_head.
+ */
+long khttp_req_rewrite(const char *buf, size_t len, const char *extra,
+		       size_t extra_len, char *out, size_t outsz);
+long khttp_resp_rewrite(const char *buf, size_t len, bool close, char *out,
+			size_t outsz);
+
+/*
+ * Follows a chunked body (RFC 9112 7.1) as it streams by, without
+ * decoding it: the relay forwards the bytes unchanged and only needs to
+ * know where the body ends and whether it is well-formed.  Zero the
+ * struct to start.  Chunk sizes are hex (case-insensitive), at most
+ * KHTTP_CHUNK_DIGITS digits; chunk extensions (";name=value", ";name",
+ * with whitespace before the ';') are allowed and skipped: after the ';'
+ * anything but a control character other than HTAB, up to
+ * KHTTP_CHUNK_LINE_MAX bytes per size line (its line end not counted).
+ * Whitespace after the size must lead to a ';'.  The trailer section
+ * (fields after the last chunk, each "name:value" with no whitespace
+ * before the colon and no control character but HTAB) is allowed, up to
+ * KHTTP_CHUNK_TRAILER_MAX bytes from after the last chunk's size line
+ * through the closing empty line.  Each CRLF may be a bare LF; a CR
+ * not followed by LF is refused.
+ * khttp_chunked_scan() consumes @buf[0..len) and returns how many bytes
+ * belong to the body: @len when all of them do and it has not ended yet,
+ * fewer when the body ended inside @buf (khttp_chunked_done() is then
+ * true and the rest is not the body's; a body ending exactly at @len
+ * returns @len with khttp_chunked_done() true), or -1 when the bytes
+ * cannot be a chunked body (then it stays -1 for further calls).  Calls
+ * after done return 0.  Chunk data is skipped, not read, so the cost is
+ * per size line and trailer byte.
+ */
+#define KHTTP_CHUNK_DIGITS	16
+#define KHTTP_CHUNK_LINE_MAX	1024
+#define KHTTP_CHUNK_TRAILER_MAX	8192
+
+struct khttp_chunked {
+	/* private: */
+	u64 left;		/* bytes of the current chunk's data to come */
+	u32 count;		/* bytes of the size line so far, or trailer */
+	int state;		/* where in the grammar; 0: a size line */
+};
+
+long khttp_chunked_scan(struct khttp_chunked *st, const char *buf,
+			size_t len);
+bool khttp_chunked_done(const struct khttp_chunked *st);
+
 /*
  * Percent-decode an origin-form target's path (up to '?') into @out, a
  * NUL-terminated path relative to the docroot with no leading '/'

@@ -164,6 +164,10 @@ static void khttpd_relay_framing(struct khttpd_conn *kc,
 
 	if (rl->head_only || resp->status == 204 || resp->status == 304) {
 		rl->state = KHTTPD_RELAY_DONE;
+	} else if (resp->has_transfer_encoding && resp->minor == 0) {
+		/* HTTP/1.0 has no transfer codings: faulty, ends at close */
+		rl->state = KHTTPD_RELAY_EOF;
+		kc->close = true;
 	} else if (resp->chunked) {
 		rl->state = KHTTPD_RELAY_CHUNKED;
 	} else if (resp->has_content_length && !resp->has_transfer_encoding) {

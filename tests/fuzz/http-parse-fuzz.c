@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for khttpd's request parser (kernel/http/parse.c).
- * Every input is taken as a request and, whole, as each helper's input;
+ * Every input is taken as a request, as a backend's response (then what
+ * follows its head as a chunked body) and, whole, as each helper's input;
  * what must hold whatever the bytes is asserted, and a failed assertion
  * aborts, which libFuzzer reports as a crash.  tests/fuzz/run.sh builds
  * and runs it.
@@ -223,6 +224,215 @@ static void check_parse(const char *buf, size_t len,
 	check_etag(&req.if_none_match);
 }
 
+/* --- the relay's helpers ------------------------------------------------- */
+
+/* for re-parsing rewritten heads, which may be longer than the input */
+static const struct khttp_limits roomy = {
+	.max_head = 1 << 16, .max_target = 1 << 16, .max_headers = 1 << 16,
+};
+
+/* a rewrite of an input of -max_len=4096 bytes is shorter than this */
+#define OUT_MAX	16384
+#define CLOSE	"Connection: close\r\n\r\n"
+
+static const char xff[] = "X-Forwarded-For: 192.0.2.1\r\n";
+
+/* Exactly @n bytes of room give @n bytes; one fewer is -1, no overrun. */
+static void check_room(const char *buf, size_t len, int resp, long n,
+		       const char *want)
+{
+	char *tight = malloc(n);
+	long r;
+
+	CHECK(tight);
+	r = resp ? khttp_resp_rewrite(buf, len, true, tight, n) :
+		   khttp_req_rewrite(buf, len, xff, strlen(xff), tight, n);
+	CHECK(r == n && !memcmp(tight, want, n));
+	r = resp ? khttp_resp_rewrite(buf, len, true, tight, n - 1) :
+		   khttp_req_rewrite(buf, len, xff, strlen(xff), tight,
+				     n - 1);
+	CHECK(r == -1);
+	free(tight);
+}
+
+/* A request head khttp_parse() accepted, as it goes to the backend. */
+static void check_req_rewrite(const char *buf, size_t len,
+			      const struct khttp_req *req)
+{
+	static char out[OUT_MAX], again[OUT_MAX], ext[OUT_MAX];
+	size_t tail = strlen(CLOSE), scan = 0;
+	struct khttp_req back;
+	long n, m, e;
+
+	n = khttp_req_rewrite(buf, len, "", 0, out, sizeof(out));
+	CHECK(n > (long)tail && n <= (long)sizeof(out));
+	CHECK(!memcmp(out + n - tail, CLOSE, tail));
+	/* one whole head, one the parser takes, saying the same */
+	CHECK(khttp_head_end(out, n, &scan, &roomy) == n);
+	CHECK(!khttp_parse(&back, out, n, &roomy));
+	CHECK(!back.keep_alive && back.minor == req->minor);
+	CHECK(back.method == req->method && back.has_host == req->has_host);
+	CHECK(back.target.len == req->target.len &&
+	      !memcmp(back.target.p, req->target.p, req->target.len));
+	CHECK(back.has_content_length == req->has_content_length &&
+	      back.content_length == req->content_length);
+	CHECK(back.nheaders <= req->nheaders + 1);
+	/* stable */
+	m = khttp_req_rewrite(out, n, NULL, 0, again, sizeof(again));
+	CHECK(m == n && !memcmp(again, out, n));
+	/* @extra goes in just before the closing Connection field */
+	e = khttp_req_rewrite(buf, len, xff, strlen(xff), ext, sizeof(ext));
+	CHECK(e == n + (long)strlen(xff));
+	CHECK(!memcmp(ext, out, n - tail));
+	CHECK(!memcmp(ext + n - tail, xff, strlen(xff)));
+	CHECK(!memcmp(ext + e - tail, CLOSE, tail));
+	check_room(buf, len, 0, e, ext);
+}
+
+/* A response head khttp_resp_parse() accepted, as it goes to the client. */
+static void check_resp_rewrite(const char *buf, size_t len,
+			       const struct khttp_resp *resp, bool close)
+{
+	static char out[OUT_MAX], again[OUT_MAX];
+	struct khttp_resp back;
+	size_t scan = 0;
+	long n, m;
+
+	n = khttp_resp_rewrite(buf, len, close, out, sizeof(out));
+	CHECK(n >= 17 && n <= (long)sizeof(out));
+	CHECK(!memcmp(out, "HTTP/1.1 ", 9));
+	CHECK(khttp_head_end(out, n, &scan, &roomy) == n);
+	CHECK(!khttp_resp_parse(&back, out, n, &roomy));
+	CHECK(back.status == resp->status && back.minor == 1);
+	CHECK(back.has_content_length == resp->has_content_length &&
+	      back.content_length == resp->content_length);
+	CHECK(back.has_transfer_encoding == resp->has_transfer_encoding &&
+	      back.chunked == resp->chunked);
+	CHECK(back.nheaders <= resp->nheaders + close);
+	m = khttp_resp_rewrite(out, n, close, again, sizeof(again));
+	CHECK(m == n && !memcmp(again, out, n));
+	if (close)
+		check_room(buf, len, 1, n, out);
+}
+
+static void check_resp(const char *buf, size_t len,
+		       const struct khttp_limits *l)
+{
+	static const struct khttp_resp zero;
+	struct khttp_resp resp;
+	int ret = khttp_resp_parse(&resp, buf, len, l);
+
+	if (ret) {
+		CHECK(ret == -1 && !memcmp(&resp, &zero, sizeof(resp)));
+		return;
+	}
+	CHECK(len <= l->max_head);
+	CHECK(resp.status >= 100 && resp.status <= 999);
+	CHECK(resp.minor == 0 || resp.minor == 1);
+	CHECK(resp.nheaders <= l->max_headers);
+	CHECK(!(resp.has_content_length && resp.has_transfer_encoding));
+	CHECK(!resp.chunked || resp.has_transfer_encoding);
+	CHECK(resp.has_content_length || !resp.content_length);
+	check_resp_rewrite(buf, len, &resp, false);
+	check_resp_rewrite(buf, len, &resp, true);
+}
+
+/* Any bytes at all: -1 or a result within the room, never beyond it. */
+static void check_rewrite_any(const char *buf, size_t len, size_t room)
+{
+	char *out = malloc(room ? room : 1);
+	long n;
+
+	CHECK(out);
+	n = khttp_req_rewrite(buf, len, xff, strlen(xff), out, room);
+	CHECK(n == -1 || (n >= 0 && (size_t)n <= room));
+	n = khttp_resp_rewrite(buf, len, true, out, room);
+	CHECK(n == -1 || (n >= 0 && (size_t)n <= room));
+	free(out);
+}
+
+/*
+ * A chunked body fed as @buf[0..at) then the rest: the body's length,
+ * -1, or -2 if all was taken and it has not ended.
+ */
+static long chunked_split(const char *buf, size_t len, size_t at)
+{
+	struct khttp_chunked st;
+	long a, b;
+
+	memset(&st, 0, sizeof(st));
+	a = khttp_chunked_scan(&st, buf, at);
+	if (a < 0) {
+		CHECK(khttp_chunked_scan(&st, buf, len) == -1);
+		return -1;
+	}
+	CHECK((size_t)a <= at);
+	if (khttp_chunked_done(&st)) {
+		CHECK(khttp_chunked_scan(&st, buf, len) == 0);
+		return a;
+	}
+	CHECK((size_t)a == at);
+	b = khttp_chunked_scan(&st, buf + at, len - at);
+	if (b < 0)
+		return -1;
+	CHECK((size_t)b <= len - at);
+	if (khttp_chunked_done(&st))
+		return a + b;
+	CHECK((size_t)b == len - at);
+	return -2;
+}
+
+static long chunked_bytewise(const char *buf, size_t len)
+{
+	struct khttp_chunked st;
+	size_t i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < len; i++) {
+		long r = khttp_chunked_scan(&st, buf + i, 1);
+
+		if (r < 0)
+			return -1;
+		if (khttp_chunked_done(&st)) {
+			CHECK(r == 1);
+			return i + 1;
+		}
+		CHECK(r == 1);
+	}
+	return -2;
+}
+
+static void check_chunked(const char *buf, size_t len, size_t at)
+{
+	long whole = chunked_split(buf, len, len);
+
+	CHECK(whole >= -2 && whole <= (long)len);
+	CHECK(chunked_split(buf, len, at) == whole);
+	CHECK(chunked_split(buf, len, 0) == whole);
+	CHECK(chunked_bytewise(buf, len) == whole);
+	/* a body is one only as a whole: no shorter prefix of it ends */
+	if (whole > 0) {
+		CHECK(chunked_split(buf, whole, whole) == whole);
+		CHECK(chunked_split(buf, whole - 1, whole - 1) == -2);
+	}
+}
+
+static void check_relay(const char *buf, size_t len,
+			const struct khttp_limits *l)
+{
+	struct khttp_req req;
+	size_t scan = 0;
+	long n = khttp_head_end(buf, len, &scan, l);
+
+	if (n <= 0)
+		return;
+	check_resp(buf, n, l);
+	if (!khttp_parse(&req, buf, n, l))
+		check_req_rewrite(buf, n, &req);
+	/* and what follows the head as a chunked body */
+	check_chunked(buf + n, len - n, (len - n) / 2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -238,6 +448,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > 0)
 			check_parse(buf, n, &lims[i]);
 		check_parse(buf, size, &lims[i]);
+		check_relay(buf, size, &lims[i]);
+		check_resp(buf, size, &lims[i]);
 	}
 
 	/* the whole input as each helper's input, too */
@@ -255,6 +467,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_date_str(&all);
 	check_etag(&all);
 	check_escape(buf, size);
+	/* the relay's helpers on any bytes, split where the input says */
+	check_rewrite_any(buf, size, size ? (unsigned char)buf[0] * 8 : 0);
+	check_chunked(buf, size,
+		      size >= 2 ? ((unsigned char)buf[0] << 8 |
+				   (unsigned char)buf[1]) % (size + 1) : 0);
 	CHECK(khttp_mime_type(buf, size)[0]);
 	CHECK(khttp_reason(size ? buf[0] * 4 : 0)[0]);
 	return 0;

@@ -5,6 +5,7 @@
  * cases, "http-parse-test CASE" runs one.  Each case walks a table.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -1193,6 +1194,715 @@ static void t_reason(void)
 	summary();
 }
 
+/* --- khttp_resp_parse ---------------------------------------------------- */
+
+struct resp_case {
+	const char *raw;
+	size_t len;
+	int want;		/* 0 or -1 */
+	int status;
+	int minor;
+	long long clen;		/* -1: none */
+	int chunked;
+	int te;
+};
+
+#define ROK(raw, status, minor, clen, chunked, te) \
+	{ R(raw), 0, status, minor, clen, chunked, te }
+#define RBAD(raw) { R(raw), -1, 0, 0, -1, 0, 0 }
+
+#define S200 "HTTP/1.1 200 OK\r\n"
+
+static const struct resp_case resp_cases[] = {
+	ROK(S200 "Content-Length: 5\r\n\r\n", 200, 1, 5, 0, 0),
+	ROK("HTTP/1.0 404 Not Found\r\n\r\n", 404, 0, -1, 0, 0),
+	ROK("HTTP/1.1 200\r\n\r\n", 200, 1, -1, 0, 0),
+	ROK("HTTP/1.1 204 \r\n\r\n", 204, 1, -1, 0, 0),
+	ROK("HTTP/1.1 100 Continue\r\n\r\n", 100, 1, -1, 0, 0),
+	ROK("HTTP/1.1 999 X\r\n\r\n", 999, 1, -1, 0, 0),
+	ROK("HTTP/1.1 599 \t \r\n\r\n", 599, 1, -1, 0, 0),
+	/* a later HTTP/1.x is 1.1 (RFC 9110 2.5) */
+	ROK("HTTP/1.2 200 OK\r\n\r\n", 200, 1, -1, 0, 0),
+	ROK("HTTP/1.9 301 Moved\r\n\r\n", 301, 1, -1, 0, 0),
+	ROK("HTTP/1.1 200 Very  OK\tyes caf\xc3\xa9 \"q\" (x)\r\n\r\n",
+	    200, 1, -1, 0, 0),
+	ROK(S200 "Transfer-Encoding: chunked\r\n\r\n", 200, 1, -1, 1, 1),
+	ROK(S200 "transfer-encoding: CHUNKED ,\r\n\r\n", 200, 1, -1, 1, 1),
+	ROK(S200 "Transfer-Encoding: gzip, chunked\r\n\r\n", 200, 1, -1, 1, 1),
+	ROK(S200 "Transfer-Encoding: gzip\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", 200, 1, -1, 1, 1),
+	/* not chunked last: the body runs to the close, for the caller */
+	ROK(S200 "Transfer-Encoding: chunked, gzip\r\n\r\n", 200, 1, -1, 0, 1),
+	ROK(S200 "Transfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: gzip\r\n\r\n", 200, 1, -1, 0, 1),
+	ROK(S200 "Transfer-Encoding:\r\n\r\n", 200, 1, -1, 0, 1),
+	ROK(S200 "Transfer-Encoding: chunkedx\r\n\r\n", 200, 1, -1, 0, 1),
+	ROK("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+	    200, 0, -1, 1, 1),
+	/* line ends and leading empty lines */
+	ROK("HTTP/1.1 200 OK\nContent-Length: 0\n\n", 200, 1, 0, 0, 0),
+	ROK(S200 "Content-Length: 3\n\r\n", 200, 1, 3, 0, 0),
+	ROK("\r\n\nHTTP/1.1 200 OK\r\n\r\n", 200, 1, -1, 0, 0),
+	/* Content-Length */
+	ROK(S200 "content-LENGTH: \t 12 \t\r\n\r\n", 200, 1, 12, 0, 0),
+	ROK(S200 "Content-Length: 007\r\n\r\n", 200, 1, 7, 0, 0),
+	ROK(S200 "Content-Length: 18446744073709551615\r\n\r\n",
+	    200, 1, -2, 0, 0),
+	/* fields that are no framing */
+	ROK(S200 "X-Empty:\r\nX-Spaces:   \r\nX!#$%&'*+-.^_`|~: v\r\n"
+	    "Server: x\tcaf\xc3\xa9\r\nConnection: close\r\n\r\n",
+	    200, 1, -1, 0, 0),
+
+	/* the status line */
+	RBAD(""),
+	RBAD("\r\n"),
+	RBAD("\r\n\r\n"),
+	RBAD("HTTP/1.1 200 OK\r\n"),
+	RBAD("HTTP/1.1 200 OK\r\n\r"),
+	RBAD("HTTP/1.1 200 OK"),
+	RBAD("http/1.1 200 OK\r\n\r\n"),
+	RBAD("HTTP/2 200\r\n\r\n"),
+	RBAD("HTTP/2.0 200 OK\r\n\r\n"),
+	RBAD("HTTP/0.9 200 OK\r\n\r\n"),
+	RBAD("HTTP/1.10 200 OK\r\n\r\n"),
+	RBAD("HTTP/1.x 200 OK\r\n\r\n"),
+	RBAD("HTTP/1 200 OK\r\n\r\n"),
+	RBAD("HTTP/11 200 OK\r\n\r\n"),
+	RBAD(" HTTP/1.1 200 OK\r\n\r\n"),
+	RBAD("HTTP/1.1  200 OK\r\n\r\n"),
+	RBAD("HTTP/1.1\t200 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 200\tOK\r\n\r\n"),
+	RBAD("HTTP/1.1 200OK\r\n\r\n"),
+	RBAD("HTTP/1.1 20 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 20\r\n\r\n"),
+	RBAD("HTTP/1.1 2000 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 099 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 000\r\n\r\n"),
+	RBAD("HTTP/1.1 20x OK\r\n\r\n"),
+	RBAD("HTTP/1.1 -20 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 +20 OK\r\n\r\n"),
+	RBAD("HTTP/1.1 \r\n\r\n"),
+	RBAD("HTTP/1.1\r\n\r\n"),
+	RBAD("HTTP/1.1 200 O\x01K\r\n\r\n"),
+	RBAD("HTTP/1.1 200 OK\x7f\r\n\r\n"),
+	RBAD("HTTP/1.1 200 O\rK\r\n\r\n"),
+	RBAD("HTTP/1.1 200 OK\r\r\n\r\n"),
+	RBAD("HTTP/1.1 200 O\0K\r\n\r\n"),
+	RBAD("GET / HTTP/1.1\r\n\r\n"),
+	/* fields */
+	RBAD(S200 "X-Foo\r\n\r\n"),
+	RBAD(S200 "X-Foo : a\r\n\r\n"),
+	RBAD(S200 "X-Foo\t: a\r\n\r\n"),
+	RBAD(S200 "X: a\r\n b\r\n\r\n"),		/* obs-fold */
+	RBAD(S200 "X: a\r\n\tb\r\n\r\n"),
+	RBAD(S200 " X: a\r\n\r\n"),
+	RBAD(S200 ": a\r\n\r\n"),
+	RBAD(S200 "X(: a\r\n\r\n"),
+	RBAD(S200 "X\xc3\xa9: a\r\n\r\n"),
+	RBAD(S200 "X: a\x01" "b\r\n\r\n"),
+	RBAD(S200 "X: a\x7f\r\n\r\n"),
+	RBAD(S200 "X: \x1b[0m\r\n\r\n"),
+	RBAD(S200 "X: a\0b\r\n\r\n"),
+	RBAD(S200 "X: a\rb\r\n\r\n"),
+	RBAD(S200 "X: a\r\n\r\r\n"),
+	/* bytes past the head */
+	RBAD(S200 "\r\nx"),
+	RBAD(S200 "Content-Length: 1\r\n\r\nx"),
+	RBAD(S200 "\r\n\r\n"),
+	/* Content-Length: one field of digits within u64 */
+	RBAD(S200 "Content-Length: 5\r\nContent-Length: 5\r\n\r\n"),
+	RBAD(S200 "Content-Length: 5\r\ncontent-length: 6\r\n\r\n"),
+	RBAD(S200 "Content-Length: 5, 5\r\n\r\n"),
+	RBAD(S200 "Content-Length: 5,\r\n\r\n"),
+	RBAD(S200 "Content-Length: +5\r\n\r\n"),
+	RBAD(S200 "Content-Length: -1\r\n\r\n"),
+	RBAD(S200 "Content-Length: 0x10\r\n\r\n"),
+	RBAD(S200 "Content-Length: 1e3\r\n\r\n"),
+	RBAD(S200 "Content-Length: 5 5\r\n\r\n"),
+	RBAD(S200 "Content-Length:\r\n\r\n"),
+	RBAD(S200 "Content-Length: 18446744073709551616\r\n\r\n"),
+	RBAD(S200 "Content-Length: 99999999999999999999\r\n\r\n"),
+	/* both framings */
+	RBAD(S200 "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
+	RBAD(S200 "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
+	RBAD(S200 "Transfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\n"),
+	RBAD(S200 "Transfer-Encoding:\r\nContent-Length: 0\r\n\r\n"),
+};
+
+static void check_resp(const struct resp_case *c)
+{
+	static const struct khttp_resp zero;
+	struct khttp_resp resp;
+	int ret;
+
+	memset(&resp, 0x5a, sizeof(resp));
+	ret = khttp_resp_parse(&resp, c->raw, c->len, &lim);
+	eq_long("resp_parse", c->raw, c->len, ret, c->want);
+	if (ret) {
+		eq_long("resp zeroed on error", c->raw, c->len,
+			memcmp(&resp, &zero, sizeof(resp)), 0);
+		return;
+	}
+	eq_long("status", c->raw, c->len, resp.status, c->status);
+	eq_long("minor", c->raw, c->len, resp.minor, c->minor);
+	eq_long("has_content_length", c->raw, c->len,
+		resp.has_content_length, c->clen != -1);
+	if (c->clen >= 0)
+		eq_long("content_length", c->raw, c->len,
+			(long)resp.content_length, (long)c->clen);
+	if (c->clen == -2)	/* the largest */
+		eq_long("content_length u64 max", c->raw, c->len,
+			resp.content_length == ~0ULL, 1);
+	eq_long("chunked", c->raw, c->len, resp.chunked, c->chunked);
+	eq_long("has_transfer_encoding", c->raw, c->len,
+		resp.has_transfer_encoding, c->te);
+}
+
+static void t_resp_parse(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(resp_cases); i++)
+		check_resp(&resp_cases[i]);
+	summary();
+}
+
+/* max_headers and max_head, at the limit and past it; nheaders. */
+static void t_resp_parse_limits(void)
+{
+	static char buf[512];
+	const struct khttp_limits small = {
+		.max_head = 256, .max_target = 16, .max_headers = 3,
+	};
+	struct khttp_resp resp;
+	int n, ret;
+
+	n = sprintf(buf, S200 "A: 1\r\nB: 2\r\nC: 3\r\n\r\n");
+	ret = khttp_resp_parse(&resp, buf, n, &small);
+	eq_long("max_headers fields", buf, n, ret, 0);
+	eq_long("nheaders", buf, n, resp.nheaders, 3);
+	n = sprintf(buf, S200 "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n");
+	ret = khttp_resp_parse(&resp, buf, n, &small);
+	eq_long("past max_headers", buf, n, ret, -1);
+	ret = khttp_resp_parse(&resp, R(S200 "\r\n"), &small);
+	eq_long("no fields", "", 0, ret, 0);
+	eq_long("nheaders", "", 0, resp.nheaders, 0);
+
+	n = sprintf(buf, S200 "A: %0*d\r\n\r\n", 256 - 24, 0);
+	eq_long("head length", buf, 0, n, 256);
+	ret = khttp_resp_parse(&resp, buf, n, &small);
+	eq_long("head of max_head", buf, 40, ret, 0);
+	n = sprintf(buf, S200 "A: %0*d\r\n\r\n", 256 - 23, 0);
+	ret = khttp_resp_parse(&resp, buf, n, &small);
+	eq_long("head past max_head", buf, 40, ret, -1);
+	summary();
+}
+
+/* --- the rewrites -------------------------------------------------------- */
+
+struct rewrite_case {
+	const char *raw;
+	size_t len;
+	const char *want;
+};
+
+#define RW(raw, want) { R(raw), want }
+#define CC "Connection: close\r\n"
+
+static const char xff[] = "X-Forwarded-For: 1.2.3.4\r\n";
+
+static const struct rewrite_case req_rewrites[] = {
+	RW("GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\n" CC "\r\n"),
+	/* the request line exactly as sent */
+	RW("GET /a%20b?x=1&y=/.. HTTP/1.0\r\n\r\n",
+	   "GET /a%20b?x=1&y=/.. HTTP/1.0\r\n" CC "\r\n"),
+	RW("M-S.1_~ /x HTTP/1.1\r\nhOsT: a\r\n\r\n",
+	   "M-S.1_~ /x HTTP/1.1\r\nhOsT: a\r\n" CC "\r\n"),
+	/* every fixed hop-by-hop field, in any case */
+	RW("GET /x HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n"
+	   "Keep-Alive: 5\r\nProxy-Connection: x\r\nTE: trailers\r\n"
+	   "Trailer: X\r\nUpgrade: h2c\r\nAccept: */*\r\n\r\n",
+	   "GET /x HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n" CC "\r\n"),
+	RW("GET / HTTP/1.1\r\nCONNECTION: close\r\nkeep-ALIVE: 5\r\n"
+	   "proxy-connection: x\r\nte: x\r\nTRAILER: X\r\nupgrade: x\r\n"
+	   "Host: a\r\nClose: x\r\n\r\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\n" CC "\r\n"),
+	/* names that only look like them stay */
+	RW("GET / HTTP/1.1\r\nHost: a\r\nTEST: 1\r\nTrailers: 2\r\n"
+	   "Keep-Alive-X: 3\r\nXConnection: 4\r\nUpgrades: 5\r\nT: 6\r\n"
+	   "Cl: 7\r\nClosed: 8\r\n\r\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\nTEST: 1\r\nTrailers: 2\r\n"
+	   "Keep-Alive-X: 3\r\nXConnection: 4\r\nUpgrades: 5\r\nT: 6\r\n"
+	   "Cl: 7\r\nClosed: 8\r\n" CC "\r\n"),
+	/* fields a Connection field names, before or after it, any case */
+	RW("GET / HTTP/1.1\r\nX-A: 1\r\nconnection: Upgrade, X-Foo\r\n"
+	   "x-foo: 1\r\nHost: a\r\nX-FOO: 2\r\nX-Foo-Bar: 3\r\nX-Fo: 4\r\n"
+	   "UPGRADE: h2c\r\n\r\n",
+	   "GET / HTTP/1.1\r\nX-A: 1\r\nHost: a\r\nX-Foo-Bar: 3\r\n"
+	   "X-Fo: 4\r\n" CC "\r\n"),
+	RW("GET / HTTP/1.1\r\nX-A: 1\r\nX-B: 2\r\nX-C: 3\r\nHost: a\r\n"
+	   "Connection: ,, x-a ,\r\nConnection:\tX-C\t\r\n\r\n",
+	   "GET / HTTP/1.1\r\nX-B: 2\r\nHost: a\r\n" CC "\r\n"),
+	/* an element that is no name names nothing */
+	RW("GET / HTTP/1.1\r\nX-A: 1\r\nConnection: x-a x-b, \"X-A\"\r\n"
+	   "X-B: 2\r\nHost: a\r\n\r\n",
+	   "GET / HTTP/1.1\r\nX-A: 1\r\nX-B: 2\r\nHost: a\r\n" CC "\r\n"),
+	/* naming itself changes nothing; Host and the framing always stay */
+	RW("GET / HTTP/1.1\r\nConnection: connection, host\r\nHost: a\r\n"
+	   "\r\n", "GET / HTTP/1.1\r\nHost: a\r\n" CC "\r\n"),
+	RW("POST / HTTP/1.1\r\nConnection: Content-Length, HOST, x-a\r\n"
+	   "Host: a\r\ncontent-length: 5\r\nX-A: 1\r\n\r\n",
+	   "POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n" CC "\r\n"),
+	/* values without their OWS; a colon with no space */
+	RW("GET / HTTP/1.1\r\nHost:a\r\nX:   a  b \t\r\nY:\r\nZ: \t \r\n"
+	   "W: \"x\"\tcaf\xc3\xa9\r\n\r\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\nX: a  b\r\nY: \r\nZ: \r\n"
+	   "W: \"x\"\tcaf\xc3\xa9\r\n" CC "\r\n"),
+	/* bare LF line ends, alone or mixed; leading empty lines */
+	RW("GET / HTTP/1.1\nHost: a\nX: 1\n\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n" CC "\r\n"),
+	RW("GET / HTTP/1.1\r\nHost: a\nX: 1\r\n\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n" CC "\r\n"),
+	RW("\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+	   "GET / HTTP/1.1\r\nHost: a\r\n" CC "\r\n"),
+	/* the body's framing goes on */
+	RW("POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n",
+	   "POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n" CC "\r\n"),
+};
+
+static const struct rewrite_case resp_rewrites[] = {
+	RW("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n",
+	   "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"),
+	RW("HTTP/1.1 204\r\n\r\n", "HTTP/1.1 204 \r\n"),
+	RW("HTTP/1.1 204 \r\n\r\n", "HTTP/1.1 204 \r\n"),
+	RW("HTTP/1.2 404 Not  Found \r\n\r\n", "HTTP/1.1 404 Not  Found \r\n"),
+	RW("HTTP/1.1 200 caf\xc3\xa9\t!\r\n\r\n",
+	   "HTTP/1.1 200 caf\xc3\xa9\t!\r\n"),
+	RW("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\n"
+	   "Keep-Alive: timeout=5\r\nX-Secret: 1\r\nDate: x\r\n"
+	   "Transfer-Encoding: chunked\r\nUpgrade: x\r\nTrailer: X-T\r\n"
+	   "Proxy-Connection: y\r\nte: z\r\nclose: w\r\n\r\n",
+	   "HTTP/1.1 200 OK\r\nDate: x\r\nTransfer-Encoding: chunked\r\n"),
+	RW("HTTP/1.1 200 OK\r\nConnection: transfer-encoding, x\r\nX: 1\r\n"
+	   "Transfer-Encoding: chunked\r\n\r\n",
+	   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"),
+	RW("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+	   "Connection: Content-Length\r\n\r\n",
+	   "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"),
+	RW("HTTP/1.1 200 OK\nServer:  k \nX-Empty:\n\n",
+	   "HTTP/1.1 200 OK\r\nServer: k\r\nX-Empty: \r\n"),
+	RW("\n\r\nHTTP/1.0 301 Moved\r\nLocation: /x/\r\n\r\n",
+	   "HTTP/1.1 301 Moved\r\nLocation: /x/\r\n"),
+};
+
+/* the request head's rewrite, which must parse again and be stable */
+static void check_req_rewrite(const struct rewrite_case *c, const char *extra,
+			      size_t extra_len)
+{
+	char out[1024], again[1024], want[1024];
+	struct khttp_req req;
+	long n, m;
+	int wn;
+
+	eq_long("input parses", c->raw, c->len,
+		khttp_parse(&req, c->raw, c->len, &lim), 0);
+	/* @extra goes just before the closing Connection field */
+	wn = snprintf(want, sizeof(want), "%.*s%.*s" CC "\r\n",
+		      (int)(strlen(c->want) - strlen(CC "\r\n")), c->want,
+		      (int)extra_len, extra);
+	n = khttp_req_rewrite(c->raw, c->len, extra, extra_len, out,
+			      sizeof(out));
+	checks++;
+	if (n != wn || memcmp(out, want, wn)) {
+		FAIL("req_rewrite \"%s\": got %ld \"%s\", want \"%s\"",
+		     show(c->raw, c->len), n, n > 0 ? show(out, n) : "",
+		     show(want, wn));
+		return;
+	}
+	eq_long("rewritten parses", out, n, khttp_parse(&req, out, n, &lim),
+		0);
+	eq_long("rewritten keep_alive", out, n, req.keep_alive, 0);
+	m = khttp_req_rewrite(out, n, NULL, 0, again, sizeof(again));
+	checks++;
+	if (extra_len)
+		return;
+	if (m != n || memcmp(out, again, n))
+		FAIL("req_rewrite not stable: \"%s\" gives \"%s\"",
+		     show(out, n), m > 0 ? show(again, m) : "-1");
+}
+
+static void t_req_rewrite(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(req_rewrites); i++) {
+		check_req_rewrite(&req_rewrites[i], "", 0);
+		check_req_rewrite(&req_rewrites[i], xff, strlen(xff));
+	}
+	summary();
+}
+
+static void check_resp_rewrite(const struct rewrite_case *c, bool close)
+{
+	char out[1024], again[1024], want[1024];
+	struct khttp_resp resp, back;
+	long n, m;
+	int wn;
+
+	eq_long("input parses", c->raw, c->len,
+		khttp_resp_parse(&resp, c->raw, c->len, &lim), 0);
+	wn = snprintf(want, sizeof(want), "%s%s\r\n", c->want,
+		      close ? CC : "");
+	n = khttp_resp_rewrite(c->raw, c->len, close, out, sizeof(out));
+	checks++;
+	if (n != wn || memcmp(out, want, wn)) {
+		FAIL("resp_rewrite \"%s\": got %ld \"%s\", want \"%s\"",
+		     show(c->raw, c->len), n, n > 0 ? show(out, n) : "",
+		     show(want, wn));
+		return;
+	}
+	eq_long("rewritten parses", out, n,
+		khttp_resp_parse(&back, out, n, &lim), 0);
+	eq_long("same status", out, n, back.status, resp.status);
+	eq_long("same framing", out, n, back.has_content_length ==
+		resp.has_content_length && back.content_length ==
+		resp.content_length && back.chunked == resp.chunked, 1);
+	m = khttp_resp_rewrite(out, n, close, again, sizeof(again));
+	checks++;
+	if (m != n || memcmp(out, again, n))
+		FAIL("resp_rewrite not stable: \"%s\" gives \"%s\"",
+		     show(out, n), m > 0 ? show(again, m) : "-1");
+}
+
+static void t_resp_rewrite(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(resp_rewrites); i++) {
+		check_resp_rewrite(&resp_rewrites[i], false);
+		check_resp_rewrite(&resp_rewrites[i], true);
+	}
+	summary();
+}
+
+/*
+ * Every @outsz below the size needed is -1, the exact size succeeds.  The
+ * buffer is allocated to @outsz bytes, so that ASan sees a byte beyond.
+ */
+static void rewrite_room(const char *raw, size_t len, int resp)
+{
+	char full[1024];
+	long need, n;
+	size_t sz;
+
+	need = resp ? khttp_resp_rewrite(raw, len, true, full, sizeof(full)) :
+		      khttp_req_rewrite(raw, len, xff, strlen(xff), full,
+					sizeof(full));
+	eq_long("rewrite", raw, len, need > 0, 1);
+	for (sz = 0; need > 0 && sz <= (size_t)need; sz++) {
+		char *out = malloc(sz ? sz : 1);
+
+		if (!out)
+			abort();
+		n = resp ? khttp_resp_rewrite(raw, len, true, out, sz) :
+			   khttp_req_rewrite(raw, len, xff, strlen(xff), out,
+					     sz);
+		eq_long(sz < (size_t)need ? "room short" : "room exact", raw,
+			len, n, sz < (size_t)need ? -1 : need);
+		if (sz == (size_t)need)
+			eq_long("room exact bytes", raw, len,
+				memcmp(out, full, need), 0);
+		free(out);
+	}
+}
+
+static void t_rewrite_room(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(req_rewrites); i++)
+		rewrite_room(req_rewrites[i].raw, req_rewrites[i].len, 0);
+	for (i = 0; i < N(resp_rewrites); i++)
+		rewrite_room(resp_rewrites[i].raw, resp_rewrites[i].len, 1);
+	summary();
+}
+
+/* What no parser accepts is -1, never a write beyond @outsz. */
+static void t_rewrite_malformed(void)
+{
+	static const struct {
+		const char *raw;
+		size_t len;
+	} bad[] = {
+		{ R("") }, { R("\r\n\r\n") }, { R("GET / HTTP/1.1\r\n") },
+		{ R("GET / HTTP/1.1\r\nHost: a\r\n") },
+		{ R("GET / HTTP/1.1\r\nHost a\r\n\r\n") },
+		{ R("GET / HTTP/1.1\r\n b\r\n\r\n") },
+		{ R("GET / HTTP/1.1\r\nX: \x01\r\n\r\n") },
+	};
+	static const struct {
+		const char *raw;
+		size_t len;
+	} bad_resp[] = {
+		{ R("") }, { R("HTTP/1.1 200 OK\r\n") },
+		{ R("HTTP/1.1 20 OK\r\n\r\n") }, { R("GET / HTTP/1.1\r\n\r\n") },
+		{ R("HTTP/1.1 200 OK\r\nX\r\n\r\n") },
+	};
+	char out[256];
+	size_t i;
+
+	for (i = 0; i < N(bad); i++)
+		eq_long("req_rewrite", bad[i].raw, bad[i].len,
+			khttp_req_rewrite(bad[i].raw, bad[i].len, "", 0, out,
+					  sizeof(out)), -1);
+	for (i = 0; i < N(bad_resp); i++)
+		eq_long("resp_rewrite", bad_resp[i].raw, bad_resp[i].len,
+			khttp_resp_rewrite(bad_resp[i].raw, bad_resp[i].len,
+					   true, out, sizeof(out)), -1);
+	summary();
+}
+
+/* --- khttp_chunked_scan -------------------------------------------------- */
+
+#define CH_MORE		(-2)	/* all the bytes taken, the body not ended */
+
+struct chunk_case {
+	const char *raw;
+	size_t len;
+	long want;		/* the body's length, -1, or CH_MORE */
+};
+
+static const struct chunk_case chunk_cases[] = {
+	{ R("0\r\n\r\n"), 5 },
+	{ R("0\r\n\r\nHTTP/1.1 200 OK\r\n"), 5 },
+	{ R("0\n\n0\r\n\r\n"), 3 },
+	{ R("5\r\nhello\r\n0\r\n\r\n"), 15 },
+	{ R("5\nhello\n0\n\n"), 11 },
+	{ R("5\r\nhello\n0\r\n\nxyz"), 13 },
+	{ R("000\r\n\r\n"), 7 },
+	{ R("A\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n"), 35 },
+	{ R("1f\r\n0123456789012345678901234567890\r\n0\r\n\r\n"), 42 },
+	{ R("1F\r\n0123456789012345678901234567890\r\n0\r\n\r\n"), 42 },
+	{ R("0000000000000005\r\nhello\r\n0\r\n\r\n"), 30 },
+	{ R("0000000000000000\r\n\r\n"), 20 },
+	/* data is data: line ends, NULs and a "last chunk" inside */
+	{ R("7\r\n0\r\n\r\nab\r\n0\r\n\r\n"), 17 },
+	{ R("3\r\n\0\r\r\r\n0\r\n\r\n"), 13 },
+	/* "hell\r" and a bare LF */
+	{ R("5\r\nhell\r\n0\r\n\r\n"), 14 },
+	/* extensions */
+	{ R("5;a=b\r\nhello\r\n0;last\r\n\r\n"), 24 },
+	{ R("5 ; a = \"q;x\\\"\" ;b\r\nhello\r\n0\t;\t\r\n\r\n"), 35 },
+	{ R("5;\xc3\xa9\t\r\nhello\r\n0\r\n\r\n"), 19 },
+	/* trailers */
+	{ R("0\r\nX-T: 1\r\nY:2\r\n\r\n"), 18 },
+	{ R("0\nX-T: 1\nY:\n\n"), 13 },
+	{ R("0\r\nX: a\tcaf\xc3\xa9 \r\n\r\nrest"), 18 },
+	/* not ended yet */
+	{ R(""), CH_MORE },
+	{ R("5"), CH_MORE },
+	{ R("5\r"), CH_MORE },
+	{ R("5\r\nhel"), CH_MORE },
+	{ R("5\r\nhello"), CH_MORE },
+	{ R("5\r\nhello\r"), CH_MORE },
+	{ R("5\r\nhello\r\n"), CH_MORE },
+	{ R("5;ext"), CH_MORE },
+	{ R("0\r\n"), CH_MORE },
+	{ R("0\r\n\r"), CH_MORE },
+	{ R("0\r\nX: 1\r\n"), CH_MORE },
+	{ R("0\r\nX"), CH_MORE },
+	{ R("ffffffffffffffff\r\nabc"), CH_MORE },
+	{ R("FFFFFFFFFFFFFFFF;x\r\n"), CH_MORE },
+
+	/* the size */
+	{ R("\r\n"), -1 },
+	{ R("\n"), -1 },
+	{ R("x\r\n"), -1 },
+	{ R(";a\r\n"), -1 },
+	{ R(" 5\r\nhello\r\n0\r\n\r\n"), -1 },
+	{ R("-5\r\n"), -1 },
+	{ R("+5\r\n"), -1 },
+	{ R("0x5\r\n"), -1 },
+	{ R("5g\r\n"), -1 },
+	{ R("5 \r\nhello\r\n0\r\n\r\n"), -1 },
+	{ R("5\t\r\n"), -1 },
+	{ R("5 x\r\n"), -1 },
+	{ R("5 5\r\n"), -1 },
+	{ R("00000000000000005\r\nhello\r\n0\r\n\r\n"), -1 },
+	{ R("10000000000000000\r\n"), -1 },
+	/* line ends */
+	{ R("5\rx"), -1 },
+	{ R("5\r\r\n"), -1 },
+	{ R("5;a\rb\r\n"), -1 },
+	{ R("5\r\nhelloX"), -1 },
+	{ R("5\r\nhello\rX"), -1 },
+	{ R("5\r\nhello\r\r\n"), -1 },
+	{ R("5\r\nhello!\r\n0\r\n\r\n"), -1 },
+	{ R("5\r\nhel\r\n0\r\n\r\n"), -1 },
+	{ R("0\r\n\r\r\n"), -1 },
+	{ R("0\r\n\rX"), -1 },
+	/* extensions */
+	{ R("5;a\x01\r\n"), -1 },
+	{ R("5;a\x7f\r\n"), -1 },
+	{ R("5;a\0\r\n"), -1 },
+	{ R("5;\x1b[0m\r\n"), -1 },
+	/* trailers */
+	{ R("0\r\n X: 1\r\n\r\n"), -1 },
+	{ R("0\r\n\tX: 1\r\n\r\n"), -1 },
+	{ R("0\r\nX : 1\r\n\r\n"), -1 },
+	{ R("0\r\nX\r\n\r\n"), -1 },
+	{ R("0\r\n: 1\r\n\r\n"), -1 },
+	{ R("0\r\nX(: 1\r\n\r\n"), -1 },
+	{ R("0\r\nX: \x01\r\n\r\n"), -1 },
+	{ R("0\r\nX: 1\rY\r\n\r\n"), -1 },
+	{ R("0\r\nX: 1\r\n Y\r\n\r\n"), -1 },
+	{ R("0\r\nX: 1\0\r\n\r\n"), -1 },
+};
+
+/*
+ * Feed @raw in pieces: @first bytes, then the rest in pieces of @step.
+ * Returns the body's length, -1 or CH_MORE, checking along the way that
+ * a short count means done, and that done and -1 stay.
+ */
+static long chunk_feed(const char *raw, size_t len, size_t first,
+		       size_t step)
+{
+	struct khttp_chunked st;
+	size_t k = 0, n = first < len ? first : len, total = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (;;) {
+		long r = khttp_chunked_scan(&st, raw + k, n);
+
+		if (r < 0) {
+			checks++;
+			if (khttp_chunked_scan(&st, "0\r\n\r\n", 5) != -1 ||
+			    khttp_chunked_done(&st))
+				FAIL("error not kept after \"%s\"",
+				     show(raw, len));
+			return -1;
+		}
+		total += r;
+		if (khttp_chunked_done(&st)) {
+			checks++;
+			if (khttp_chunked_scan(&st, "0\r\n\r\n", 5) != 0 ||
+			    !khttp_chunked_done(&st))
+				FAIL("done not kept after \"%s\"",
+				     show(raw, len));
+			return total;
+		}
+		if ((size_t)r != n) {
+			FAIL("%ld of %zu taken, not done: \"%s\"", r, n,
+			     show(raw, len));
+			return -3;
+		}
+		k += n;
+		if (k == len)
+			return CH_MORE;
+		n = len - k < step ? len - k : step;
+	}
+}
+
+/* Whole, byte by byte, in a few steps, and split at every offset. */
+static void check_chunk(const char *raw, size_t len, long want)
+{
+	static const size_t steps[] = { 1, 2, 3, 7, 100000 };
+	size_t i;
+
+	for (i = 0; i < N(steps); i++)
+		eq_long("chunked_scan step", raw, len,
+			chunk_feed(raw, len, steps[i], steps[i]), want);
+	for (i = 0; i <= len; i++)
+		eq_long("chunked_scan split", raw, len,
+			chunk_feed(raw, len, i, len), want);
+}
+
+static void t_chunked(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(chunk_cases); i++)
+		check_chunk(chunk_cases[i].raw, chunk_cases[i].len,
+			    chunk_cases[i].want);
+	summary();
+}
+
+/* The bounds: size line, digits, trailer; each at the limit and past. */
+static void t_chunked_limits(void)
+{
+	static char buf[KHTTP_CHUNK_TRAILER_MAX + 64];
+	size_t n, fill;
+
+	/* a size line of KHTTP_CHUNK_LINE_MAX bytes, its line end aside */
+	n = sprintf(buf, "0;%0*d\r\n\r\n", KHTTP_CHUNK_LINE_MAX - 2, 0);
+	check_chunk(buf, n, n);
+	n = sprintf(buf, "0;%0*d\r\n\r\n", KHTTP_CHUNK_LINE_MAX - 1, 0);
+	check_chunk(buf, n, -1);
+	n = sprintf(buf, "0;%0*d", KHTTP_CHUNK_LINE_MAX - 2, 0);
+	check_chunk(buf, n, CH_MORE);
+	n = sprintf(buf, "0 %*s;\n\n", KHTTP_CHUNK_LINE_MAX - 3, "");
+	check_chunk(buf, n, n);
+	n = sprintf(buf, "0 %*s;\n\n", KHTTP_CHUNK_LINE_MAX - 2, "");
+	check_chunk(buf, n, -1);
+
+	/* 16 digits, but no 17th, even a leading zero */
+	n = sprintf(buf, "%0*d\r\n\r\n", KHTTP_CHUNK_DIGITS, 0);
+	check_chunk(buf, n, n);
+	n = sprintf(buf, "%0*d\r\n\r\n", KHTTP_CHUNK_DIGITS + 1, 0);
+	check_chunk(buf, n, -1);
+	n = sprintf(buf, "%0*d1\r\nx\r\n0\r\n\r\n", KHTTP_CHUNK_DIGITS - 1,
+		    0);
+	check_chunk(buf, n, n);
+
+	/* a trailer section of KHTTP_CHUNK_TRAILER_MAX bytes in all */
+	fill = KHTTP_CHUNK_TRAILER_MAX - strlen("X:\r\n\r\n");
+	n = sprintf(buf, "0\r\nX:%0*d\r\n\r\n", (int)fill, 0);
+	check_chunk(buf, n, n);
+	n = sprintf(buf, "0\r\nX:%0*d\r\n\r\n", (int)fill + 1, 0);
+	check_chunk(buf, n, -1);
+	/* in many fields, too */
+	n = sprintf(buf, "0\n");
+	while (n + 4 <= KHTTP_CHUNK_TRAILER_MAX + 2 - 1)
+		n += sprintf(buf + n, "X:1\n");
+	n += sprintf(buf + n, "\n");
+	check_chunk(buf, n, n);
+	summary();
+}
+
+/* Large chunks are skipped, not read: sizes near 2^64, and the rest. */
+static void t_chunked_large(void)
+{
+	static char data[65536];
+	struct khttp_chunked st;
+	u64 left = 0x123456789aULL;
+	long r;
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	eq_long("size line", "", 0,
+		khttp_chunked_scan(&st, R("123456789a;x\r\n")), 14);
+	/* a little of a chunk of 78 GB, then pretend the rest came */
+	for (i = 0; i < 16; i++) {
+		r = khttp_chunked_scan(&st, data, sizeof(data));
+		eq_long("data", "", 0, r, sizeof(data));
+		left -= sizeof(data);
+	}
+	checks++;
+	if (st.left != left)
+		FAIL("left %llu, want %llu", (unsigned long long)st.left,
+		     (unsigned long long)left);
+	st.left = 3;
+	eq_long("data ends", "", 0, khttp_chunked_scan(&st, R("abc\r\n0\r\n")),
+		8);
+	eq_long("not done", "", 0, khttp_chunked_done(&st), 0);
+	eq_long("end", "", 0, khttp_chunked_scan(&st, R("\r\nnext")), 2);
+	eq_long("done", "", 0, khttp_chunked_done(&st), 1);
+	eq_long("after done", "", 0, khttp_chunked_scan(&st, R("0\r\n\r\n")),
+		0);
+	summary();
+}
+
 static const struct unit_case cases[] = {
 	{ "http_parse_requests", t_parse },
 	{ "http_parse_fields", t_parse_fields },
@@ -1210,6 +1920,15 @@ static const struct unit_case cases[] = {
 	{ "http_mime_type", t_mime },
 	{ "http_html_escape", t_html_escape },
 	{ "http_reason", t_reason },
+	{ "http_resp_parse", t_resp_parse },
+	{ "http_resp_parse_limits", t_resp_parse_limits },
+	{ "http_req_rewrite", t_req_rewrite },
+	{ "http_resp_rewrite", t_resp_rewrite },
+	{ "http_rewrite_room", t_rewrite_room },
+	{ "http_rewrite_malformed", t_rewrite_malformed },
+	{ "http_chunked_scan", t_chunked },
+	{ "http_chunked_limits", t_chunked_limits },
+	{ "http_chunked_large", t_chunked_large },
 };
 
 int main(int argc, char **argv)

@@ -236,6 +236,300 @@ else
 	report bench_3000_conns 1
 fi
 
+# --- hbackend, the relay's test backend (tests/http/backend.sh) ---------------
+# Each mode on its own port, checked with curl (and hclient raw for exact
+# bytes on the wire).
+. "$here/../http/backend.sh"
+export HBACKEND=$BIN/hbackend BACKEND_LOGS=$TMP
+WWW=$TMP/www
+mkdir -p "$WWW/sub"
+head -c 1048577 /dev/urandom > "$WWW/big.bin"	# odd: half is 524288
+head -c 163840 /dev/urandom > "$WWW/slow.bin"	# 10 x 16 KiB
+head -c 3000 /dev/urandom > "$WWW/small.bin"
+echo "<h1>sub</h1>" > "$WWW/sub/index.html"
+: > "$WWW/empty"
+
+usage_case usage_hbackend_bad_mode 'mode' hbackend -p 1 -d . -m bogus
+usage_case usage_hbackend_no_dir '-d' hbackend -p 1 -m length
+usage_case usage_hbackend_bad_addr '-a' hbackend -a 1.2.3 -p 1 -d . -m length
+
+# hb_start MODE [ADDR]: hbackend on the next port; sets U (its URL) and HP
+# (HOST:PORT for hclient).
+hb_start() {
+	PORT=$((PORT + 1))
+	HP=127.0.0.1:$PORT U=http://127.0.0.1:$PORT
+	[ -n "${2:-}" ] && U="http://[$2]:$PORT"
+	backend_start "$1" "$PORT" "$WWW" "${2:-127.0.0.1}" > "$TMP/hb.start"
+	local st=$?
+	diag "$TMP/hb.start"
+	[ $st = 0 ] && SERVERS+=("$backend_pid")
+	return $st
+}
+
+# hb_case NAME FUNC...: test NAME fails if FUNC returns non-zero or calls
+# bad; FUNC's output is shown as diagnostics.
+hb_case() {
+	local name=$1 st
+
+	shift
+	HB_BAD=0
+	"$@" > "$TMP/hb.out" 2>&1
+	st=$?
+	[ $HB_BAD = 0 ] || st=1
+	diag "$TMP/hb.out"
+	report "$name" $st
+}
+
+# bad WHY: the test fails, for that reason
+bad() { echo "$*"; HB_BAD=1; }
+
+# get PATH [CURL ARGS...]: GET (or what the ARGS say) into $TMP/body and
+# $TMP/hdr; sets CODE and CRC (curl's exit status).
+get() {
+	local path=$1
+
+	shift
+	CODE=$(curl -s -o "$TMP/body" -D "$TMP/hdr" -w '%{http_code}' -m 20 \
+		"$@" "$U$path")
+	CRC=$?
+}
+
+# hdr NAME: that response header's value, from $TMP/hdr
+hdr() { tr -d '\r' < "$TMP/hdr" | sed -n "s/^$1: *//Ip" | head -n 1; }
+
+# raw FILE [IDLE]: send FILE with hclient raw; the response in $TMP/raw,
+# hclient's exit in RRC (0: the server closed, 2: still open).
+raw() {
+	"$BIN/hclient" raw -t "${2:-3}" "$HP" "$1" > "$TMP/raw" 2> "$TMP/raw.err"
+	RRC=$?
+}
+
+# is_head_only: $TMP/raw is one response head and nothing after it
+is_head_only() {
+	local n
+
+	n=$(grep -c -a '^HTTP/' "$TMP/raw")
+	[ "$n" = 1 ] || bad "$n status lines"
+	n=$(grep -a -m 1 -n $'^\r$' "$TMP/raw" | cut -d: -f1)	# the empty line
+	[ -n "$n" ] && [ "$(head -n "$n" "$TMP/raw" | wc -c)" = "$(wc -c < "$TMP/raw")" ] ||
+		bad "bytes after the head"
+}
+
+t_get_file() {	# MODE: GET big.bin, framed as MODE says
+	get /big.bin
+	[ "$CRC" = 0 ] && [ "$CODE" = 200 ] || bad "curl exit $CRC, status $CODE"
+	cmp "$TMP/body" "$WWW/big.bin" || bad "body differs"
+	grep -q -i '^X-Backend-Hop: 1' "$TMP/hdr" || bad "no X-Backend-Hop"
+	case $1 in
+	length|slow)
+		[ "$(hdr Content-Length)" = 1048577 ] || bad "Content-Length $(hdr Content-Length)"
+		[ -z "$(hdr Transfer-Encoding)" ] || bad "Transfer-Encoding" ;;
+	chunked)
+		[ "$(hdr Transfer-Encoding)" = chunked ] || bad "not chunked"
+		[ -z "$(hdr Content-Length)" ] || bad "Content-Length with chunked" ;;
+	eof)
+		head -n 1 "$TMP/hdr" | grep -q '^HTTP/1.0 200 OK' || bad "status line: $(head -n 1 "$TMP/hdr")"
+		[ -z "$(hdr Content-Length)$(hdr Transfer-Encoding)" ] || bad "framed" ;;
+	esac
+}
+
+t_head() {	# HEAD: the head, Content-Length (or chunked), no body
+	printf 'HEAD /big.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' > "$TMP/req"
+	raw "$TMP/req"
+	[ "$RRC" = 0 ] || bad "hclient raw exit $RRC"
+	is_head_only || return 1
+	case $1 in
+	chunked) grep -q -a -i '^Transfer-Encoding: chunked' "$TMP/raw" || bad "not chunked" ;;
+	eof) grep -q -a '^HTTP/1.0 200 OK' "$TMP/raw" || bad "not HTTP/1.0 200 OK"
+	     ! grep -q -a -i '^Content-Length:' "$TMP/raw" || bad "Content-Length" ;;
+	*) grep -q -a -i '^Content-Length: 1048577' "$TMP/raw" || bad "no Content-Length" ;;
+	esac
+}
+
+t_dir_index() {
+	get /sub/
+	[ "$CODE" = 200 ] && cmp "$TMP/body" "$WWW/sub/index.html" || bad "status $CODE"
+	[ "$(hdr Content-Type)" = text/html ] || bad "Content-Type $(hdr Content-Type)"
+}
+
+t_missing() {	# 404 with a short body
+	get /no-such-file
+	[ "$CODE" = 404 ] || bad "status $CODE"
+	local n
+	n=$(wc -c < "$TMP/body")
+	[ "$n" -gt 0 ] && [ "$n" -lt 100 ] || bad "404 body of $n bytes"
+	get /../etc/passwd --path-as-is
+	[ "$CODE" = 404 ] || bad "/../etc/passwd: status $CODE"
+}
+
+t_post_echo() {	# POST and PUT (chunked upload too): the body comes back
+	get /anything --data-binary @"$WWW/big.bin"
+	[ "$CODE" = 200 ] && cmp "$TMP/body" "$WWW/big.bin" || bad "POST: status $CODE"
+	get /x -X PUT --data-binary @"$WWW/small.bin"
+	[ "$CODE" = 200 ] && cmp "$TMP/body" "$WWW/small.bin" || bad "PUT: status $CODE"
+	get /x -T - < "$WWW/small.bin"	# Transfer-Encoding: chunked
+	[ "$CODE" = 200 ] && cmp "$TMP/body" "$WWW/small.bin" || bad "chunked PUT: status $CODE"
+	get /x -X DELETE
+	[ "$CODE" = 200 ] && [ ! -s "$TMP/body" ] || bad "DELETE: status $CODE"
+}
+
+# body_of FILE: the body of the one HTTP response in FILE (framed by
+# Content-Length, chunked or the end), on stdout
+body_of() {
+	python3 - "$1" <<'PY'
+import re, sys
+raw = open(sys.argv[1], 'rb').read()
+head, _, rest = raw.partition(b'\r\n\r\n')
+cl = re.search(rb'(?im)^content-length: *(\d+)', head)
+if re.search(rb'(?im)^transfer-encoding: *chunked', head):
+    body = b''
+    while True:
+        line, _, rest = rest.partition(b'\r\n')
+        size = int(line.split(b';')[0], 16)
+        if not size:
+            break
+        body, rest = body + rest[:size], rest[size + 2:]
+elif cl:
+    body = rest[:int(cl.group(1))]
+else:
+    body = rest
+sys.stdout.buffer.write(body)
+PY
+}
+
+t_echo_head() {	# /echo-head: the request head, byte for byte
+	printf 'POST /echo-head?q=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 10.1.2.3\r\nTE: trailers\r\nConnection: close\r\nContent-Length: 5\r\n\r\n' > "$TMP/req.head"
+	{ cat "$TMP/req.head"; printf 'hello'; } > "$TMP/req"
+	raw "$TMP/req"
+	[ "$RRC" = 0 ] || bad "hclient raw exit $RRC"
+	body_of "$TMP/raw" | cmp - "$TMP/req.head" || bad "not the head"
+	curl -s -o "$TMP/body" -H 'X-Forwarded-For: 10.1.2.3' "$U/echo-head" &&
+		grep -q -a '^X-Forwarded-For: 10.1.2.3' "$TMP/body" || bad "curl: no X-Forwarded-For"
+}
+
+t_keepalive() {	# two requests on one connection; Connection: close closes
+	local n
+	n=$(curl -s -o /dev/null -o /dev/null -w '%{num_connects} ' "$U/small.bin" "$U/small.bin")
+	[ "$n" = "1 0 " ] || bad "keep-alive: connects '$n', want '1 0 '"
+	n=$(curl -s -H 'Connection: close' -o /dev/null -o /dev/null -w '%{num_connects} ' \
+		"$U/small.bin" "$U/small.bin")
+	[ "$n" = "1 1 " ] || bad "Connection: close: connects '$n', want '1 1 '"
+	n=$(curl -s -0 -o /dev/null -o /dev/null -w '%{num_connects} ' "$U/small.bin" "$U/small.bin")
+	[ "$n" = "1 1 " ] || bad "HTTP/1.0: connects '$n', want '1 1 '"
+}
+
+t_pipeline() {	# three requests in one write; the last one closes
+	printf 'GET /small.bin HTTP/1.1\r\nHost: t\r\n\r\nGET /sub/ HTTP/1.1\r\nHost: t\r\n\r\nGET /empty HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' > "$TMP/req"
+	raw "$TMP/req"
+	[ "$RRC" = 0 ] || bad "hclient raw exit $RRC (not closed)"
+	local n
+	n=$(grep -o -a 'HTTP/1.1 200 OK' "$TMP/raw" | wc -l)
+	[ "$n" = 3 ] || bad "$n responses"
+	[ "$(wc -c < "$TMP/raw")" -gt 3000 ] || bad "short"
+	grep -a -i '^Connection: close' "$TMP/raw" | grep -q . || bad "no Connection: close"
+}
+
+t_many() {	# 1000 connections at once, one keep-alive request on each
+	timeout 60 "$BIN/hclient" many -n 1000 -t 10 "$HP" "$WWW" /small.bin
+}
+
+t_chunk_framing() {	# chunks of 1, 7, 4096, 65536 in turn, extension, trailer
+	curl -s --raw -o "$TMP/body" -m 20 "$U/$2" || bad "curl failed"
+	python3 - "$TMP/body" "$WWW/$2" <<'PY'
+import sys
+raw = open(sys.argv[1], 'rb').read()
+want = open(sys.argv[2], 'rb').read()
+sizes, body, exts, i = [], b'', 0, 0
+while True:
+    j = raw.index(b'\r\n', i)
+    line = raw[i:j]
+    size = int(line.split(b';')[0], 16)
+    exts += b';' in line
+    i = j + 2
+    if size == 0:
+        break
+    body += raw[i:i + size]
+    sizes.append(size)
+    assert raw[i + size:i + size + 2] == b'\r\n', 'no CRLF after chunk data'
+    i += size + 2
+assert raw[i:] == b'X-Trailer: done\r\n\r\n', 'trailer: %r' % raw[i:]
+assert body == want, 'body differs'
+cycle = [1, 7, 4096, 65536]
+for k, s in enumerate(sizes[:-1]):
+    assert s == cycle[k % 4], 'chunk %d of %d bytes' % (k, s)
+assert not want or exts > 0, 'no chunk extension'
+print('%d chunks, %d with an extension' % (len(sizes), exts))
+PY
+}
+
+t_eof_closes() {	# a keep-alive request, still closed after the body
+	printf 'GET /small.bin HTTP/1.1\r\nHost: t\r\n\r\n' > "$TMP/req"
+	raw "$TMP/req"
+	[ "$RRC" = 0 ] || bad "hclient raw exit $RRC (not closed)"
+	head -n 1 "$TMP/raw" | grep -q -a '^HTTP/1.0 200 OK' || bad "status line"
+	tail -c 3000 "$TMP/raw" | cmp - "$WWW/small.bin" || bad "body differs"
+}
+
+t_cut() {	# Content-Length of all, half of the body, then the close
+	get /big.bin
+	[ "$CRC" = 18 ] || bad "curl exit $CRC, want 18 (partial file)"
+	[ "$(hdr Content-Length)" = 1048577 ] || bad "Content-Length $(hdr Content-Length)"
+	head -c 524288 "$WWW/big.bin" | cmp - "$TMP/body" || bad "not the first half"
+}
+
+t_silent() {	# the request is read, never answered, the connection kept
+	printf 'GET /small.bin HTTP/1.1\r\nHost: t\r\n\r\n' > "$TMP/req"
+	raw "$TMP/req" 2
+	[ "$RRC" = 2 ] || bad "hclient raw exit $RRC, want 2 (still open)"
+	[ ! -s "$TMP/raw" ] || bad "it answered"
+}
+
+t_slow() {	# the head, then 10 pieces of 16 KiB, each 100 ms after the last
+	local t
+	t=$(curl -s -o "$TMP/body" -w '%{time_starttransfer} %{time_total}' -m 20 "$U/slow.bin")
+	cmp "$TMP/body" "$WWW/slow.bin" || bad "body differs"
+	echo "first byte, last byte after: $t s"
+	awk -v t="$t" 'BEGIN { split(t, a, " "); exit !(a[2] - a[1] >= 0.9) }' ||
+		bad "not slow, or not streamed"
+}
+
+t_v6() {
+	get /small.bin
+	[ "$CODE" = 200 ] && cmp "$TMP/body" "$WWW/small.bin" || bad "status $CODE"
+}
+
+for mode in length chunked eof cut silent slow; do
+	case $mode in
+	length) tests="get_file head dir_index missing post_echo echo_head keepalive pipeline many" ;;
+	chunked) tests="get_file head missing post_echo echo_head keepalive chunk_framing chunk_framing_empty" ;;
+	eof) tests="get_file head post_echo eof_closes" ;;
+	cut) tests="cut" ;;
+	silent) tests="silent" ;;
+	slow) tests="slow head" ;;
+	esac
+	if ! hb_start $mode; then
+		for tc in $tests sigterm_exit_0; do report "hbackend_${mode}_$tc" 1; done
+		continue
+	fi
+	for tc in $tests; do
+		case $tc in
+		chunk_framing) hb_case "hbackend_${mode}_$tc" t_chunk_framing "$mode" big.bin ;;
+		chunk_framing_empty) hb_case "hbackend_${mode}_$tc" t_chunk_framing "$mode" empty ;;
+		*) hb_case "hbackend_${mode}_$tc" "t_$tc" "$mode" ;;
+		esac
+	done
+	hb_case "hbackend_${mode}_sigterm_exit_0" backend_stop
+done
+
+if [ $have_v6 = 0 ]; then
+	skip hbackend_v6 "no IPv6 loopback"
+elif hb_start length ::1; then
+	hb_case hbackend_v6 t_v6
+	backend_stop
+else
+	report hbackend_v6 1
+fi
+
 # --- the VM harness: boot reports, re-boots, the kernel-log scan -----------
 # vm/run.sh with tests/host/fake-qemu in QEMU's place.
 # vm_case NAME WANT_RC WANT_BOOTS BOOT...

@@ -550,7 +550,10 @@ s400_framing() {
 	req 'GET /small.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n' && expect 400 close
 }
 s403() {
-	for f in private.txt fifo null privdir/ noindex/ privdir/index.html; do
+	# inside a private directory, a name that is not there looks like
+	# one that is: 403 both, so a probe learns nothing of its contents
+	for f in private.txt fifo null privdir/ noindex/ privdir/index.html \
+		privdir/nope privdir/nope/deeper privdir/nope/; do
 		req "GET /$f HTTP/1.1\r\nHost: x\r\n\r\n"
 		expect 403 keep || { diag "/$f"; return 1; }
 	done
@@ -1029,14 +1032,19 @@ BPORT=9001
 BACKEND=backend=127.0.0.1:$BPORT
 BDIR=/srv/backend
 
-# relay_load PROXY MODE [PARAMS...]: the backend in MODE on $WWW plus
-# $BDIR's files, khttpd relaying to it
+# relay_backend MODE: (re)start the backend in MODE on $BDIR.  At the
+# suite's top level, not in a test: a test runs in a subshell, and the
+# backend must outlive it (tests/http/backend.sh).
+relay_backend() {
+	backend_stop
+	backend_start "$1" $BPORT $BDIR
+	ktap_report "backend in $1 mode listens on $BPORT" $?
+}
+
+# relay_load PROXY [PARAMS...]: khttpd relaying to the backend
 relay_load() {
 	proxy=$1
-	mode=$2
-	shift 2
-	backend_stop
-	backend_start "$mode" $BPORT $BDIR || { diag "backend did not start"; return 1; }
+	shift
 	load proxy=$proxy $BACKEND "$@"
 }
 
@@ -1173,7 +1181,6 @@ relay_cut() {
 }
 
 relay_502() {
-	backend_stop
 	e0=$(kstat relay_errors)
 	printf 'GET /f1 HTTP/1.1\r\nHost: x\r\n\r\nGET /f1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' > /tmp/req
 	raw
@@ -1219,29 +1226,35 @@ relay_rmmod() {
 section_relay() {
 	make_backend_dir
 	relay_params
-	t "proxy=fallback: loads" relay_load fallback length
+	relay_backend length
+	t "proxy=fallback: loads" relay_load fallback
 	t "proxy=fallback: files ours, missing names and POST to the backend, exact" fallback_split
 	t "proxy=fallback: what khttpd refuses is never asked of the backend" fallback_refusals
-	t "proxy=all: loads" relay_load all length
+	t "proxy=all: loads" relay_load all
 	t "proxy=all: bodies exact, 0 B to 1 MiB" relay_bodies
 	t "proxy=all: keep-alive, three requests on one connection" relay_keepalive
 	t "proxy=all: 100 pipelined requests answered in order, exact" relay_pipelined
 	t "proxy=all: HEAD has no body; the next request follows" relay_head
 	t "proxy=all: hop-by-hop fields dropped, X-Forwarded-For added" relay_hop_by_hop
-	t "proxy=all, send_cap=64: loads" relay_load all length send_cap=64
+	t "proxy=all, send_cap=64: loads" relay_load all send_cap=64
 	t "proxy=all, send_cap=64: 64 MiB to a slow reader keeps mem_bytes bounded" relay_slow_reader
-	t "chunked backend: loads" relay_load all chunked
+	relay_backend chunked
+	t "chunked backend: loads" relay_load all
 	t "chunked backend: passed on exactly, keep-alive kept" relay_chunked
-	t "EOF-framed backend: loads" relay_load all eof
+	relay_backend eof
 	t "EOF-framed backend: body exact, then Connection: close" relay_eof
-	t "backend closing mid-response: loads" relay_load all cut
+	relay_backend cut
 	t "backend closing mid-response: the client is reset" relay_cut
+	backend_stop
 	t "backend down: 502, complete, connection kept" relay_502
-	t "silent backend: loads with backend_timeout=2" relay_load all silent backend_timeout=2
+	relay_backend silent
+	t "silent backend: loads with backend_timeout=2" relay_load all backend_timeout=2
 	t "silent backend: 504 after backend_timeout" relay_504
-	t "rmmod under relayed wrk: loads" relay_load all length
+	relay_backend length
+	t "rmmod under relayed wrk: loads" relay_load all
 	t "rmmod under relayed wrk is prompt; the backend is unharmed" relay_rmmod
 	backend_stop
+	ktap_report "the backend exits cleanly" $?
 }
 
 # ---------------------------------------------------------------------------

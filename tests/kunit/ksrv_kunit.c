@@ -172,6 +172,53 @@ static void ksrv_kunit_addr_refused(struct kunit *test)
 	}
 }
 
+/* ksrv_endpoint_parse(): a backend's ADDR:PORT */
+static void ksrv_kunit_endpoint(struct kunit *test)
+{
+	static const struct {
+		const char *s;
+		int family;
+		int port;
+	} good[] = {
+		{ "127.0.0.1:8081", AF_INET, 8081 },
+		{ "0.0.0.0:1", AF_INET, 1 },
+		{ "10.1.2.3:65535", AF_INET, 65535 },
+		{ "[::1]:8081", AF_INET6, 8081 },
+		{ "[::]:80", AF_INET6, 80 },
+		{ "[fe80::1:2]:443", AF_INET6, 443 },
+	};
+	static const char *const bad[] = {
+		"127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+		":80", "::1:80", "[::1]", "[::1]80", "localhost:80",
+		"127.0.0.1:+80", "127.0.0.1:80x", "127.0.0.1:-1",
+		" 127.0.0.1:80", "[127.0.0.1]:80", "1.2.3:80", "", ":",
+		"[::1:80", "::1]:80",
+	};
+	struct sockaddr_storage ss;
+	int i, len;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		len = -1;
+		KUNIT_ASSERT_EQ_MSG(test, ksrv_endpoint_parse(good[i].s, &ss, &len),
+				    0, "%s", good[i].s);
+		KUNIT_EXPECT_EQ_MSG(test, ss.ss_family, good[i].family, "%s",
+				    good[i].s);
+		/* sin_port and sin6_port are at the same offset */
+		KUNIT_EXPECT_EQ_MSG(test, ntohs(sin->sin_port), good[i].port,
+				    "%s", good[i].s);
+		KUNIT_EXPECT_EQ_MSG(test, len, good[i].family == AF_INET ?
+				    (int)sizeof(struct sockaddr_in) :
+				    (int)sizeof(struct sockaddr_in6), "%s",
+				    good[i].s);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, ksrv_endpoint_parse(bad[i], &ss, &len),
+				    -EINVAL, "\"%s\"", bad[i]);
+	KUNIT_EXPECT_EQ(test, ksrv_endpoint_parse(NULL, &ss, &len), -EINVAL);
+}
+
 /* One integer parameter: each value accepted or refused as listed. */
 struct int_case {
 	int value;
@@ -359,6 +406,7 @@ static struct kunit_case ksrv_config_cases[] = {
 	KUNIT_CASE(ksrv_kunit_addr_ipv4),
 	KUNIT_CASE(ksrv_kunit_addr_ipv6),
 	KUNIT_CASE(ksrv_kunit_addr_refused),
+	KUNIT_CASE(ksrv_kunit_endpoint),
 	KUNIT_CASE(ksrv_kunit_backlog),
 	KUNIT_CASE(ksrv_kunit_max_conns),
 	KUNIT_CASE(ksrv_kunit_idle_timeout),

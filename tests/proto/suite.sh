@@ -19,12 +19,18 @@ for a in "$@"; do
 done
 if [ "$debug" = 1 ]; then
 	: "${cycles:=10}" "${stream_mib:=64}"
-	# KASAN and lockdep: a connection costs ~30 ms, a MB ~0.6 s
-	AMP_IN=65536 LIN_IN=1024 SLACK=4000 RCVBUF=-1
+	# KASAN and lockdep: a connection costs ~30 ms, a MB ~0.6 s.
+	# LIN_IN: the smaller run (1,000 times LIN_IN out) must be well
+	# beyond what the sockets' buffers hold, or it only measures filling
+	# them: with 1 MB it took 0.17 s against 2.2 s for 4 MB, a "ratio" of
+	# 13 on a busy host
+	# AMP_DELAY: the reader must be slower than the debug kernel's
+	# ~3 MB/s producer, or nothing is ever queued (16 KiB per 20 ms)
+	AMP_IN=16384 AMP_DELAY=20000 LIN_IN=4096 SLACK=4000 RCVBUF=-1
 	PT_TIMEOUT=900
 else
 	: "${cycles:=4}" "${stream_mib:=256}"
-	AMP_IN=65536 LIN_IN=16384 SLACK=2500 RCVBUF=262144
+	AMP_IN=65536 AMP_DELAY=500 LIN_IN=16384 SLACK=2500 RCVBUF=262144
 fi
 TP=/kecho/ksrv_testproto.ko
 TPP=12400
@@ -131,7 +137,7 @@ t_amplify_mem() {
 	cap=262144
 	tp_load mode=amplify send_cap=256 || return 1
 	rc=0
-	pclient amplify port=$TPP in=$AMP_IN delay=500 proc=$PROC \
+	pclient amplify port=$TPP in=$AMP_IN delay=$AMP_DELAY proc=$PROC \
 		memmax="$(mem_bound $cap)" || rc=1
 	mq=$(kv $PROC max_queued)
 	say "max_queued $mq, send_cap $cap, cap_violations $(kv $PROC cap_violations)"
@@ -441,7 +447,7 @@ echo "KTAP version 1"
 say "engine API suite: debug=$debug cycles=$cycles stream_mib=$stream_mib, kernel $(uname -r)"
 [ "$debug" = 1 ] && [ -e $KML ] && echo clear > $KML
 suite_t0=$(date +%s)
-run "amplify: mem_bytes within send_cap under a slow reader (64 KiB in, 64 MB out)" t_amplify_mem
+run "amplify: mem_bytes within send_cap under a slow reader ($((AMP_IN / 1024)) KiB in, $((AMP_IN / 1024)) MB out)" t_amplify_mem
 run "amplify: 4x the input drains in at most 8x the time" t_amplify_linear
 run "stream: $stream_mib MiB from a buffer to a slow reader, bounded, verified" t_stream
 run "stream: $stream_mib MiB from pages (ksrv_conn_send_page) to a slow reader, bounded, verified" t_stream pages=1
