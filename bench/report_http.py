@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True      # no bench/__pycache__ in the tree
 import report  # noqa: E402  (the raw-log reader is shared)
 
 ORDER = ["khttpd-event", "khttpd-kthread", "khttpd-relay-python",
