@@ -621,6 +621,22 @@ def claim_section(points, idx, absent):
            "many connections the relay's connects queue behind it or are "
            "retried. khttpd serving the file itself pays none of that, nor the "
            "second connection per request.", ""]
+    busy = [(k, busy_share(idx[(KHTTPD,) + k]), busy_share(idx[(RELAY_PY,) + k]))
+            for k in CLAIM_POINTS if ratio(idx, KHTTPD, RELAY_PY, k)]
+    if busy:
+        md.append("How busy the guest was (both vCPUs, client included) during "
+                  "these loads: " + "; ".join(
+                      f"{point_name(k)}: {a:.0%} serving the file, {b:.0%} relaying "
+                      "to python3" for k, a, b in busy) + ".")
+        idler = [LOAD_SHORT[k[0]] for k, a, b in busy if b < 0.8 * a]
+        if idler:
+            md[-1] += (f" With {' and '.join(idler)} the relay to python3 left the "
+                       "guest idler: it also waited, "
+                       "which CPU work alone does not explain (the GIL handed "
+                       "between threads, a thread started per connection, or a "
+                       "stall between the relay and Python). This run does not "
+                       "tell them apart; `make profile` on that load would.")
+        md.append("")
     return md
 
 
@@ -887,7 +903,7 @@ def where_relays_lose(idx, servers, points):
                    + (f" ({min(r for k, r in lost):.2f}× to "
                       f"{max(r for k, r in lost):.2f}×), spending more guest CPU "
                       f"per request at {len(more)} of them" if lost else "")
-                   + ". This loss is the relay's design, not a defect: per request "
+                   + ". Most of this loss is the relay's design: per request "
                    "khttpd reads and parses the client's request, opens a new "
                    "loopback TCP connection to nginx (a handshake, nginx's accept, "
                    "a teardown), writes the request to it, and copies nginx's "
@@ -896,7 +912,20 @@ def where_relays_lose(idx, servers, points):
                    "work plus a connection per request plus a copy, and the "
                    "client's keep-alive cannot save the backend connection "
                    "(inferred from the design; see The relay's own cost for the "
-                   "CPU per request).", ""]
+                   "CPU per request)."]
+            # nginx's own connection-per-request rate is what the extra
+            # connection alone would leave; below it, something else costs
+            below = [k for k, r in rs if k[0] != "close"
+                     and (c := rps(idx, "nginx", ("close",) + k[1:]))
+                     and rps(idx, RELAY_NGINX, k) < c]
+            if below:
+                md[-1] += (" At " + ", ".join(point_name(k) for k in below)
+                           + " the relay served fewer requests/s than nginx alone "
+                           "with a connection per request, so the extra connection "
+                           "does not explain all of it: the copy through khttpd, "
+                           "or a wait inside the relay, costs the rest. This run "
+                           "does not say which; `make profile` on that load would.")
+            md.append("")
     if RELAY_PY in servers:
         bad = [p for p in points if p["server"] == RELAY_PY and not ok(p)]
         if bad:
