@@ -1118,18 +1118,6 @@ relay_bodies() {
 	[ "$(hval Server /tmp/head)" != khttpd ] || { diag "not relayed"; return 1; }
 }
 
-relay_keepalive() {
-	n=$(curl -s -o /tmp/k1 -o /tmp/k2 -o /tmp/k3 -w '%{num_connects} ' \
-		$U/f4097 $U/small.txt $U/f100k)
-	diag "num_connects per URL: $n"
-	[ "$n" = "1 0 0 " ] && cmp -s /tmp/k1 $WWW/f4097 &&
-		cmp -s /tmp/k2 $WWW/small.txt && cmp -s /tmp/k3 $WWW/f100k
-}
-
-relay_pipelined() {
-	hclient pipeline -n 100 $H $WWW p/0 p/1 p/2 p/3 p/4 p/5 p/6 p/7 p/8 p/9
-}
-
 relay_head() {
 	printf 'HEAD /f1M HTTP/1.1\r\nHost: x\r\n\r\nGET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' > /tmp/req
 	raw
@@ -1232,8 +1220,8 @@ section_relay() {
 	t "proxy=fallback: what khttpd refuses is never asked of the backend" fallback_refusals
 	t "proxy=all: loads" relay_load all
 	t "proxy=all: bodies exact, 0 B to 1 MiB" relay_bodies
-	t "proxy=all: keep-alive, three requests on one connection" relay_keepalive
-	t "proxy=all: 100 pipelined requests answered in order, exact" relay_pipelined
+	t "proxy=all: keep-alive, three requests on one connection" keep_alive
+	t "proxy=all: 100 pipelined requests answered in order, exact" pipelined
 	t "proxy=all: HEAD has no body; the next request follows" relay_head
 	t "proxy=all: hop-by-hop fields dropped, X-Forwarded-For added" relay_hop_by_hop
 	t "proxy=all, send_cap=64: loads" relay_load all send_cap=64
