@@ -250,6 +250,7 @@ static int ksrv_io_link(struct ksrv_conn *conn, bool *yield)
 	ret = ksrv_sendq_flush(conn->link);
 	if (ret && ret != -EAGAIN)
 		return ksrv_io_link_end(conn, ret);
+	/* nothing is read from the link while the connection owes output */
 	if (conn->queued)
 		return 0;
 	buf = ksrv_scratch_get(srv, &slot);

@@ -62,22 +62,17 @@ struct khttpd_relay {
 /* Room a rewritten head may need beyond the original's bytes. */
 #define KHTTPD_RELAY_SLACK	256
 
-static void khttpd_relay_free(struct khttpd_conn *kc)
+void khttpd_relay_release(struct khttpd_conn *kc)
 {
 	kfree(kc->relay);
 	kc->relay = NULL;
-}
-
-void khttpd_relay_release(struct khttpd_conn *kc)
-{
-	khttpd_relay_free(kc);
 }
 
 /* The request is answered: the link goes, the connection goes on. */
 static void khttpd_relay_finish(struct khttpd_conn *kc)
 {
 	ksrv_link_close(kc->conn);
-	khttpd_relay_free(kc);
+	khttpd_relay_release(kc);
 	/* body bytes the backend did not wait for are skipped, as ours are */
 	kc->skip += kc->fwd;
 	kc->fwd = 0;
