@@ -29,6 +29,8 @@ help:
 	@echo "make check-stock  the kernel suite in a VM on Debian's kernel"
 	@echo "make check-http   the khttpd suite in a VM on Debian's kernel"
 	@echo "make check-proto  the engine API suite (ksrv_testproto.ko) in a VM on Debian's kernel"
+	@echo "make check-distros the kernel suite on Debian 13's 6.12 and sid's newest kernel (packaged images);"
+	@echo "                  khttpd's and the engine API's suites on sid's"
 	@echo "make check-debug  the debug kernel's self-check, then the kernel suite on it"
 	@echo "make stress       stress cycles on the debug kernel (CYCLES=100)"
 	@echo "make demo         install deps, boot the VM, compare kecho with the old designs and userspace (10 conns x 64 B),"
@@ -155,11 +157,30 @@ $(STOCK)/install.cpio.gz: modules tools FORCE
 	@$(TOP)/tests/install/mkroot.sh $(INSTALL_ROOT)
 	@$(TOP)/vm/mkinitramfs.sh $@ $(STOCK) $(BIN) $(INSTALL_ROOT)
 
+# Debian's newer kernels as packaged (scripts/distro-kernel.sh): trixie's
+# 6.12 and sid's newest.  Each gets a folder like build/stock, with the
+# modules built by this machine's gcc for the kernel's own configuration;
+# build/REL/kdir names the cached kernel (vmlinuz, build/, krel).
+DISTROS := trixie sid
+distro-kernel-%:
+	@$(TOP)/scripts/deps.sh --kernels
+	@mkdir -p $(BUILD)/$*
+	@$(TOP)/scripts/distro-kernel.sh $* > $(BUILD)/$*/kernel.out
+	@tail -n 1 $(BUILD)/$*/kernel.out > $(BUILD)/$*/kdir
+	@echo "$* kernel: $$(cat $$(cat $(BUILD)/$*/kdir)/krel)"
+
+distro-initramfs-%: distro-kernel-%
+	@kd=$$(cat $(BUILD)/$*/kdir); \
+	$(MAKE) --no-print-directory STOCK=$(BUILD)/$* KDIR=$$kd/build \
+		KVER=$$(cat $$kd/krel) $(BUILD)/$*/initramfs.cpio.gz
+
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: $(STOCK)/initramfs.cpio.gz $(STOCK)/install.cpio.gz $(DEBUG)/initramfs.cpio.gz
+check-all: $(STOCK)/initramfs.cpio.gz $(STOCK)/install.cpio.gz $(DEBUG)/initramfs.cpio.gz \
+		$(addprefix distro-initramfs-,$(DISTROS))
 	@$(TOP)/scripts/check.sh host dkms lint stock install http proto \
+		stock-trixie stock-sid http-sid proto-sid \
 		selfcheck kunit debug http-debug proto-debug
 
 check-host: tools
@@ -179,6 +200,11 @@ check-http: $(STOCK)/initramfs.cpio.gz
 
 check-proto: $(STOCK)/initramfs.cpio.gz
 	@$(TOP)/scripts/check.sh proto
+
+# The kernel suite on trixie's and sid's kernels; khttpd's and the engine
+# API's suites on sid's.
+check-distros: deps $(addprefix distro-initramfs-,$(DISTROS))
+	@$(TOP)/scripts/check.sh stock-trixie stock-sid http-sid proto-sid
 
 check-debug: deps
 	@$(MAKE) --no-print-directory $(DEBUG)/initramfs.cpio.gz
@@ -282,5 +308,5 @@ clean:
 FORCE:
 .PHONY: all help deps install uninstall dkms dkms-remove deb modules tools http-root check check-all \
 	check-host check-dkms check-install check-stock check-http check-proto proto-modules \
-	check-debug stress debug-kernel debug-modules \
+	check-distros check-debug stress debug-kernel debug-modules \
 	demo bench bench-echo bench-http profile vm-shell fuzz lint clean FORCE

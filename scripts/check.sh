@@ -17,6 +17,10 @@
 #        debug      the kernel suite on the debug kernel, 20 stress cycles,
 #                   kmemleak scans
 #        stress     CYCLES stress cycles on the debug kernel
+#        stock-REL, http-REL, proto-REL
+#                   the kernel, khttpd and engine API suites on Debian
+#                   RELease's packaged kernel (trixie, sid), in QEMU
+#                   (make distro-initramfs-REL prepares it)
 # Exits non-zero if any test or any suite as a whole failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,8 +82,31 @@ run_suite() {
 		VM_TIMEOUT=$((600 + ${CYCLES:-100} * 30)) "$top/vm/run.sh" check \
 			"$build/debug/initramfs.cpio.gz" cycles="${CYCLES:-100}" \
 			only=stress debug=1 ;;
+	stock-* | http-* | proto-*)
+		distro_suite "${1%%-*}" "${1#*-}" ;;
 	*)
 		echo "unknown suite $1" >&2; return 2 ;;
+	esac
+}
+
+# distro_suite SUITE RELEASE: a stock-kernel suite on another release's
+# kernel, with the modules built for it (build/RELEASE/).
+distro_suite() {
+	local dir=$build/$2 kd
+	kd=$(cat "$dir/kdir" 2>/dev/null) && [ -f "$kd/vmlinuz" ] || {
+		echo "no kernel prepared for $2 (make distro-initramfs-$2)" >&2
+		return 2
+	}
+	case $1 in
+	stock)
+		KERNEL=$kd/vmlinuz VM_OUT=$build/vm-stock-$2 "$top/vm/run.sh" check \
+			"$dir/initramfs.cpio.gz" ;;
+	http)
+		KERNEL=$kd/vmlinuz VM_OUT=$build/vm-http-$2 "$top/vm/run.sh" run \
+			"$dir/initramfs.cpio.gz" tests/http/suite.sh ;;
+	proto)
+		KERNEL=$kd/vmlinuz VM_OUT=$build/vm-proto-$2 VM_TIMEOUT=1800 \
+			"$top/vm/run.sh" run "$dir/initramfs.cpio.gz" tests/proto/suite.sh ;;
 	esac
 }
 

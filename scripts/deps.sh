@@ -5,6 +5,8 @@
 # build the parser's libFuzzer harness.  dkms for the DKMS suite.
 #   scripts/deps.sh [--debug] [--profile]
 #     --debug    adds what building a kernel needs
+#     --kernels  adds what preparing Debian's newer kernels needs
+#                (scripts/distro-kernel.sh): --debug's, and pahole
 #     --profile  adds perf, for `make profile`
 set -eu
 pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
@@ -14,6 +16,7 @@ curl wrk apache2-utils nghttp2-client nginx lighttpd dkms"
 for arg in "$@"; do
 	case $arg in
 	--debug) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils" ;;
+	--kernels) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils dwarves" ;;
 	--profile) pkgs="$pkgs linux-perf" ;;
 	esac
 done

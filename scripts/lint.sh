@@ -88,6 +88,17 @@ else
 	skip "W=1 build against the debug kernel" "not built yet (make debug-kernel)"
 fi
 
+# Debian's newer kernels, where make distro-kernel-REL has prepared them.
+for rel in trixie sid; do
+	rel_kdir=$(cat "$build/$rel/kdir" 2>/dev/null)
+	if [ -n "$rel_kdir" ] && [ -d "$rel_kdir/build" ]; then
+		build_module "$rel" "$top/kernel" "$rel_kdir/build"
+		result "the modules build with W=1 against $rel's $(cat "$rel_kdir/krel"), no warning" $?
+	else
+		skip "W=1 build against $rel's kernel" "not prepared (make distro-kernel-$rel)"
+	fi
+done
+
 make -C "$top/tools" OUT="$scratch/bin" -B > "$scratch/tools.log" 2>&1
 rc=$?
 complaints "$scratch/tools.log" > "$scratch/tools.bad"

@@ -6,6 +6,12 @@
  *   6.5   kernel_sendpage() is gone; TCP honours MSG_SPLICE_PAGES.
  *   6.13  EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS() take strings.
  *   6.16  from_timer() is renamed timer_container_of().
+ *   6.17  WQ_PERCPU: a per-CPU workqueue says so (7.x warns if it does
+ *         not, as workqueues are to become unbound by default), and
+ *         system_wq is renamed system_percpu_wq (the old name is to go).
+ *   6.19  kernel_bind() and kernel_connect() take a struct sockaddr_unsized.
+ * The guards were checked on the kernels tested (6.1, 6.12, 7.2); a version
+ * between those is taken from the kernel's history.
  * Before 6.12 (6.1 here) vfs_path_lookup() is exported but declared in no
  * public header.
  */
@@ -26,6 +32,20 @@
 #define ksrv_timer_container(var, t, field) timer_container_of(var, t, field)
 #else
 #define ksrv_timer_container(var, t, field) from_timer(var, t, field)
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define KSRV_COMPAT_WQ_PERCPU	WQ_PERCPU
+#define ksrv_system_wq		system_percpu_wq
+#else
+#define KSRV_COMPAT_WQ_PERCPU	0
+#define ksrv_system_wq		system_wq
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define ksrv_sockaddr_arg(addr)	((struct sockaddr_unsized *)(addr))
+#else
+#define ksrv_sockaddr_arg(addr)	((struct sockaddr *)(addr))
 #endif
 
 struct socket;

@@ -78,7 +78,7 @@ int ksrv_link_open(struct ksrv_conn *conn, const struct sockaddr_storage *addr,
 	if (err)
 		goto out_put;
 	conn->link = link;
-	err = kernel_connect(sock, (struct sockaddr *)addr, addrlen, O_NONBLOCK);
+	err = kernel_connect(sock, ksrv_sockaddr_arg(addr), addrlen, O_NONBLOCK);
 	if (err && err != -EINPROGRESS) {
 		ksrv_link_drop(conn, true);
 		return err;

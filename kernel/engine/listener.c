@@ -27,7 +27,7 @@ static void ksrv_listen_data_ready(struct sock *sk)
 	srv = sk->sk_user_data;
 	if (srv) {
 		if (sk->sk_state == TCP_LISTEN)
-			queue_delayed_work(system_wq, &srv->accept_work, 0);
+			queue_delayed_work(ksrv_system_wq, &srv->accept_work, 0);
 		else
 			ready = srv->listen_data_ready;
 	}
@@ -84,7 +84,7 @@ static void ksrv_accept_work(struct work_struct *work)
 		ksrv_conn_accept(srv, sock);
 	}
 	/* More may be waiting: yield to the I/O work, then go on. */
-	queue_delayed_work(system_wq, &srv->accept_work, again);
+	queue_delayed_work(ksrv_system_wq, &srv->accept_work, again);
 }
 
 int ksrv_listener_start(struct ksrv_server *srv)
@@ -105,7 +105,7 @@ int ksrv_listener_start(struct ksrv_server *srv)
 	sk = sock->sk;
 	sock_set_reuseaddr(sk);
 
-	err = kernel_bind(sock, (struct sockaddr *)&cfg->addr, cfg->addrlen);
+	err = kernel_bind(sock, ksrv_sockaddr_arg(&cfg->addr), cfg->addrlen);
 	if (err) {
 		ksrv_log(pr_err, srv, "cannot bind to %pISpc: %d\n",
 			 &cfg->addr, err);

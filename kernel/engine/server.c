@@ -25,10 +25,10 @@ static unsigned int ksrv_wq_flags(enum ksrv_wq_flavour wq)
 	case KSRV_WQ_UNBOUND:
 		return WQ_UNBOUND;
 	case KSRV_WQ_HIGHPRI:
-		return WQ_HIGHPRI;
+		return WQ_HIGHPRI | KSRV_COMPAT_WQ_PERCPU;
 	case KSRV_WQ_PERCPU:
 	default:
-		return 0;
+		return KSRV_COMPAT_WQ_PERCPU;
 	}
 }
 

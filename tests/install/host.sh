@@ -8,15 +8,23 @@
 # are skipped if kecho is already there (a real install is not disturbed).
 #
 # Environment: KVER (default scripts/kver.sh), the kernel of the
-# installed headers; OTHER_KDIR, another kernel's build tree (default
-# the debug kernel's, build/debug/kdir; the test is skipped without one).
+# installed headers; OTHER_KDIR, another kernel's build tree (default:
+# the debug kernel's, build/debug/kdir, and trixie's and sid's,
+# build/REL/kdir, those that are there; the tests are skipped without one).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/ktap.sh"
 build=${BUILD:-$top/build}
 : "${KVER:=$("$top/scripts/kver.sh")}"
-if [ -z "${OTHER_KDIR:-}" ] && [ -f "$build/debug/kdir" ]; then
-	OTHER_KDIR=$(cat "$build/debug/kdir")
+# the other kernels' trees, as "NAME=DIR" words
+OTHERS=
+if [ -n "${OTHER_KDIR:-}" ]; then
+	OTHERS="other=$OTHER_KDIR"
+else
+	[ -f "$build/debug/kdir" ] && OTHERS="debug=$(cat "$build/debug/kdir")"
+	for rel in trixie sid; do
+		[ -f "$build/$rel/kdir" ] && OTHERS="$OTHERS $rel=$(cat "$build/$rel/kdir")/build"
+	done
 fi
 TMP=$(mktemp -d /tmp/kecho-dkms.XXXXXX)
 LOG=$TMP/log
@@ -284,16 +292,21 @@ t "dkms add: /usr/src/kecho-VER is kernel/ with dkms.conf" add_source
 t "dkms build for $KVER (installed headers)" build_for "$KVER"
 t "modinfo: names, vermagic $KVER, kecho and khttpd depend on ksrv" modinfo_ok "$KVER"
 t "dkms install --installtree; modprobe -n loads ksrv first" install_for "$KVER"
-if [ -n "${OTHER_KDIR:-}" ] && [ -f "$OTHER_KDIR/include/config/kernel.release" ]; then
+others=0
+for other in $OTHERS; do
+	name=${other%%=*} OTHER_KDIR=${other#*=}
+	[ -f "$OTHER_KDIR/include/config/kernel.release" ] || continue
+	others=$((others + 1))
 	OTHER=$(cat "$OTHER_KDIR/include/config/kernel.release")
-	t "dkms build -k $OTHER --kernelsourcedir (the debug kernel's tree)" \
+	t "dkms build -k $OTHER --kernelsourcedir (the $name kernel's tree)" \
 		build_for "$OTHER" --kernelsourcedir "$OTHER_KDIR"
 	t "modinfo: vermagic $OTHER" modinfo_ok "$OTHER"
 	t "dkms install -k $OTHER --installtree; modprobe -n loads ksrv first" \
 		install_for "$OTHER" --kernelsourcedir "$OTHER_KDIR"
-else
+done
+if [ $others = 0 ]; then
 	for n in build modinfo install; do
-		ktap_skip "dkms $n for another kernel" "no other kernel tree (OTHER_KDIR, build/debug/kdir)"
+		ktap_skip "dkms $n for another kernel" "no other kernel tree (OTHER_KDIR, build/debug/kdir, build/REL/kdir)"
 	done
 fi
 t "dkms remove --all leaves nothing behind" remove_all
