@@ -5,7 +5,8 @@
  * main.c parses the options, raises the file limit, starts one worker
  * thread per -T, sets the phase clock once every worker has connected, and
  * merges and reports the workers' results.  The work is in loop.c (event
- * loop), conn.c (one connection), proto.c (message format), hist.c
+ * loop), thread.c (--client thread: a blocking thread per connection),
+ * conn.c (one connection), proto.c (message format), hist.c
  * (latency histogram) and report.c (output).
  *
  * Try it:  epoll-echo -a 127.0.0.1:12345 &
@@ -40,6 +41,10 @@ static const char usage_text[] =
 "                connect    connect, one echo, close, repeat\n"
 "  -d DEPTH      pipeline depth (default 16)\n"
 "  -r RATE       messages per second over all connections (rate mode)\n"
+"  --client KIND event   -T threads, each an epoll loop over its connections\n"
+"                        (default)\n"
+"                thread  one thread per connection, blocking sockets;\n"
+"                        -m pingpong only, -T ignored\n"
 "  --json        print one JSON object instead of a table\n"
 "  --csv         print a CSV header line and one row\n"
 "  -h, --help    this text\n"
@@ -126,6 +131,7 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "client", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -155,6 +161,15 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		case 'r': cfg->rate = parse_num(optarg, 'r', 0.001, 1e9); break;
 		case 'J': cfg->json = true; break;
 		case 'C': cfg->csv = true; break;
+		case 'K':
+			if (!strcmp(optarg, "event"))
+				cfg->client = CLIENT_EVENT;
+			else if (!strcmp(optarg, "thread"))
+				cfg->client = CLIENT_THREAD;
+			else
+				bad_usage("--client: unknown client '%s' (event or thread)",
+					  optarg);
+			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: bad_usage(NULL);
 		}
@@ -171,6 +186,11 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		bad_usage("-m rate needs -r, and -r needs -m rate");
 	if (cfg->json && cfg->csv)
 		bad_usage("--json or --csv, not both");
+	if (cfg->client == CLIENT_THREAD) {
+		if (cfg->mode != MODE_PINGPONG)
+			bad_usage("--client thread runs -m pingpong only");
+		cfg->threads = cfg->conns;	/* one per connection */
+	}
 	if (!cfg->threads)
 		cfg->threads = online_cpus();
 	if (cfg->threads > cfg->conns)
@@ -217,6 +237,7 @@ int main(int argc, char **argv)
 	static struct bench_stats total;
 	struct bench_clock clk = { 0 };
 	pthread_barrier_t ready;
+	pthread_attr_t attr;
 	struct bench_cfg cfg;
 	struct worker *w;
 	uint64_t errors = 0;
@@ -230,12 +251,19 @@ int main(int argc, char **argv)
 	if (!w)
 		return 1;
 	pthread_barrier_init(&ready, NULL, cfg.threads + 1);
+	/* a connection's thread needs little stack: its buffer is on the heap */
+	pthread_attr_init(&attr);
+	if (cfg.client == CLIENT_THREAD)
+		pthread_attr_setstacksize(&attr, 128 << 10);
 	for (i = 0; i < cfg.threads; i++) {
+		bool thread = cfg.client == CLIENT_THREAD;
+
 		w[i].cfg = &cfg;
 		w[i].clk = &clk;
 		w[i].ready = &ready;
-		if (worker_init(&w[i], i) ||
-		    pthread_create(&w[i].tid, NULL, worker_main, &w[i])) {
+		if ((thread ? thread_init(&w[i], i) : worker_init(&w[i], i)) ||
+		    pthread_create(&w[i].tid, &attr,
+				   thread ? thread_main : worker_main, &w[i])) {
 			fprintf(stderr, "kecho-bench: out of memory or threads\n");
 			return 1;
 		}
