@@ -152,6 +152,7 @@ usage_case usage_unknown_client '--client' kecho-bench --client fork
 usage_case usage_stray_argument 'unexpected' kecho-bench foo
 usage_case usage_epoll_echo_threads 'usage:' epoll-echo -T 0
 usage_case usage_uring_echo_address 'usage:' uring-echo -a 1.2.3
+usage_case usage_sockmap_echo_threads 'usage:' sockmap-echo -T 2000
 usage_case usage_faulty_echo_fault 'usage:' faulty-echo -a 127.0.0.1:1 -f bogus
 
 # --- every fault is caught, in every mode ----------------------------------
@@ -193,16 +194,22 @@ grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || have_v6=0
 have_uring=1
 [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 2 ] && have_uring=0
 
-for server in faulty-none epoll uring; do
+# sockmap-echo loads BPF programs and attaches to the cgroup: root only
+have_bpf=1
+[ "$(id -u)" = 0 ] || have_bpf=0
+
+for server in faulty-none epoll uring sockmap; do
 	case $server in
 	faulty-none) cmd=("$BIN/faulty-echo" -f none) ;;
 	epoll) cmd=("$BIN/epoll-echo" -T 2) ;;
 	uring) cmd=("$BIN/uring-echo" -T 2) ;;
+	sockmap) cmd=("$BIN/sockmap-echo" -T 2) ;;
 	esac
 	for fam in v4 v6; do
 		why=
 		[ "$fam" = v6 ] && [ $have_v6 = 0 ] && why="no IPv6 loopback"
 		[ "$server" = uring ] && [ $have_uring = 0 ] && why="io_uring disabled"
+		[ "$server" = sockmap ] && [ $have_bpf = 0 ] && why="BPF needs root"
 		if [ -n "$why" ]; then
 			for mode in $MODES; do skip "echo_${server}_${fam}_${mode}" "$why"; done
 			continue
