@@ -134,6 +134,14 @@ no_backpressure() {
 	[ $st != 0 ] && grep -q "took the whole stream without being read" /tmp/stream.out
 }
 
+# kecho-bench, its report shown as diagnostics
+bench_quiet() {
+	kecho-bench "$@" > /tmp/bench.out 2>&1
+	st=$?
+	ktap_diag /tmp/bench.out
+	return $st
+}
+
 section_peers() {
 	# The userspace peers pass the same correctness tests.
 	for peer in epoll uring sockmap; do
@@ -149,7 +157,7 @@ section_peers() {
 				no_backpressure $P
 			# what it can do: large messages, echoed exactly
 			peer_t "sockmap peer: 4 MB messages, 4 in flight, exact (3)" \
-				kecho-bench -a 127.0.0.1:12346 -c 4 -T 2 -t 1 -w 0 \
+				bench_quiet -a 127.0.0.1:12346 -c 4 -T 2 -t 1 -w 0 \
 				-l 4000000 -m pipeline -d 4
 		else
 			peer_t "$peer peer: 16 MiB to a slow reader (3)" $P stream
@@ -158,7 +166,7 @@ section_peers() {
 		peer_t "$peer peer: half-close (5)" $P halfclose
 		peer_t "$peer peer: client resets (5)" $P reset
 		peer_t "$peer peer: 10 blocking client threads, ping-pong, exact" \
-			kecho-bench -a 127.0.0.1:12346 -c 10 -t 1 -w 0 --client thread
+			bench_quiet -a 127.0.0.1:12346 -c 10 -t 1 -w 0 --client thread
 		[ "$debug" = 1 ] && [ $peer != sockmap ] && continue
 		kill $peer_pid
 		wait $peer_pid
