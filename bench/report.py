@@ -358,6 +358,41 @@ def thread_tables(points, servers):
     return rows + [""]
 
 
+def cost_tables(points, servers, info):
+    """CPU per message at a fixed offered rate (plan=cost): the guest's busy
+    CPU over the measured time over the messages echoed, sockmap = 1.00."""
+    pts = [p for p in points if key(p)[2] == "rate"
+           and p["result"].get("cpu_us_per_msg", -1) > 0]
+    if not pts:
+        return []
+    idx = index(pts)
+    shapes = sorted({key(p)[:2] for p in pts}, key=lambda k: (k[1], k[0]))
+    rows = [f"Open loop at {info.get('cost_rate', '?')} messages/s offered in "
+            "all; busy CPU of the whole guest (client included) from "
+            "/proc/stat over the measured seconds, divided by the messages "
+            "echoed in them; (×) = relative to the sockmap floor. The same "
+            f"window with no load at all was {info.get('idle_cpu_busy_s', '?')} "
+            "CPU-seconds busy.", "",
+            "| server | " + " | ".join(f"{c} × {l} B" for c, l in shapes) + " |",
+            "|---|" + "---:|" * len(shapes)]
+    for s in servers:
+        cells = []
+        for c, l in shapes:
+            p = idx.get((s, c, l, "rate"))
+            f = idx.get(("sockmap", c, l, "rate"))
+            if p is None:
+                cells.append("–")
+            elif not ok(p):
+                cells.append("**failed**")
+            else:
+                u = p["result"]["cpu_us_per_msg"]
+                base = f["result"]["cpu_us_per_msg"] if f and ok(f) else None
+                cells.append(f"{u:.0f} µs" + (f" ({u / base:.2f}×)" if base else ""))
+        if any(c != "–" for c in cells):
+            rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(cells) + " |")
+    return rows + [""]
+
+
 def write_csv(points, path):
     fields = ["server", "conns", "length", "mode", "client", "msgs_per_sec",
               "bytes_per_sec", "p50_us", "p90_us", "p99_us", "p999_us",
@@ -437,7 +472,8 @@ def main():
     else:
         md += ["## Targets", ""] + targets(points, servers, idle) + [""]
         shapes = sorted({(key(p)[1], key(p)[2]) for p in points
-                         if not key(p)[2].endswith(THREAD)})
+                         if not key(p)[2].endswith(THREAD)
+                         and p["result"].get("cpu_us_per_msg", -1) < 0})
         for length, mode in shapes:
             conns = sorted({key(p)[0] for p in points
                             if key(p)[1:] == (length, mode)})
@@ -455,6 +491,9 @@ def main():
             md += ratio_table(points, servers, conns, length, mode) + [""]
             for png in plot(points, servers, out_dir, length, mode):
                 md += [f"![{png}]({png})", ""]
+        cost = cost_tables(points, servers, info)
+        if cost:
+            md += ["## CPU per message", ""] + cost
         thr = thread_tables(points, servers)
         if thr:
             md += ["## Thread-per-connection clients", ""] + thr

@@ -9,6 +9,11 @@
 #               100 connections x 64 B with a client thread per connection
 #   plan=floor  the sockmap floor, kecho's designs and epoll, at 10 and 100
 #               connections x 64 B ping-pong, with either client
+#   plan=cost   CPU per message: open loop at rate=N messages/s in all
+#               (default 2000), 10/100/1000 connections x 64 B/4 KiB;
+#               the guest's busy CPU from /proc/stat over the measured
+#               time (kecho-bench --cpu), first with no server work at all
+#   rate=N      the offered rate of plan=cost
 #   secs=N      measured seconds per point (default 2; warm-up 1)
 #   threads=N   client threads (default: as many as vCPUs, 1 for 1 conn)
 #   rounds=N    how often the headline points are measured (default 3):
@@ -43,6 +48,7 @@ secs=2
 threads=
 rounds=3
 only_servers=
+cost_rate=2000
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
@@ -50,6 +56,7 @@ for arg in "$@"; do
 	threads=*) threads=${arg#threads=} ;;
 	rounds=*) rounds=${arg#rounds=} ;;
 	servers=*) only_servers=$(echo "${arg#servers=}" | tr ',' ' ') ;;
+	rate=*) cost_rate=${arg#rate=} ;;
 	esac
 done
 
@@ -98,6 +105,7 @@ point() {
 	extra=
 	[ "$mode" = pipeline ] && extra="-d 16"
 	[ "${5:-}" = thread ] && extra="--client thread"
+	[ "$mode" = rate ] && extra="-r $cost_rate --cpu"
 	nt=${threads:-$(nproc)}
 	[ "$conns" -lt "$nt" ] && nt=$conns
 	out=$(kecho-bench -a $ADDR -c "$conns" -T $nt -l "$len" -m "$mode" \
@@ -160,6 +168,16 @@ full)
 	points="$points 10:64:pingpong:thread 100:64:pingpong:thread"
 	headline="10:64:pingpong 100:64:pingpong"
 	;;
+cost)
+	servers="sockmap kecho-event kecho-kthread epoll"
+	points=
+	for c in 10 100 1000; do
+		for l in 64 4096; do
+			points="$points $c:$l:rate"
+		done
+	done
+	headline=$points
+	;;
 floor)
 	servers="kecho-event kecho-blocking kecho-kthread epoll sockmap"
 	points="10:64:pingpong 100:64:pingpong 10:64:pingpong:thread 100:64:pingpong:thread"
@@ -200,6 +218,17 @@ run_server() {
 	stop_server "$server"
 	settle $ST
 }
+
+# The method's zero: the same window with no server and no client.  The
+# guest's own background (idle=poll spins, but counts as idle) should be
+# near nothing; it is reported with the figures.
+if [ "$plan" = cost ]; then
+	b0=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
+	sleep "$secs"
+	b1=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
+	echo "INFO idle_cpu_busy_s $(awk -v a="$b0" -v b="$b1" 'BEGIN { print (b - a) / 100 }')"
+	echo "INFO cost_rate $cost_rate"
+fi
 
 round=1
 for server in $servers; do

@@ -255,10 +255,18 @@ if start_server v4 "$BIN/epoll-echo" -T 2; then
 	expect_clean -a "$ADDR" -c 12 -T 2 -t 0.3 -w 0 &&
 		grep -q '"client":"event"' "$TMP/out" && [ "$(jget threads)" = 2 ]
 	report event_client_json $?
+	# --cpu: /proc/stat over the window; without it, -1
+	expect_clean -a "$ADDR" -c 4 -t 0.3 -w 0 -m rate -r 2000 --cpu &&
+		awk -v t="$(jget cpu_total_s)" -v u="$(jget cpu_us_per_msg)" \
+			'BEGIN { exit !(t > 0 && u > 0) }' &&
+		expect_clean -a "$ADDR" -c 4 -t 0.2 -w 0 &&
+		grep -q '"cpu_total_s":-1' "$TMP/out"
+	report bench_cpu_per_message $?
 	stop_server
 else
 	report thread_client_json 1
 	report event_client_json 1
+	report bench_cpu_per_message 1
 fi
 
 # --- many connections, opened in batches --------------------------------------

@@ -46,6 +46,7 @@ struct bench_cfg {
 	double warmup;		/* seconds run but not measured */
 	bool json;
 	bool csv;
+	bool cpu;		/* --cpu: the guest's busy CPU over the window */
 };
 
 /*
@@ -93,6 +94,8 @@ struct conn {
 };
 
 struct bench_stats {
+	double cpu_busy_s;		/* --cpu: CPU seconds busy, all CPUs; else -1 */
+	double cpu_total_s;		/* --cpu: CPU seconds, busy or idle */
 	uint64_t msgs;			/* echoes completed in the window */
 	uint64_t bytes;
 	uint64_t sent;			/* messages started in the window */

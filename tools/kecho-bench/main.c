@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -45,6 +46,8 @@ static const char usage_text[] =
 "                        (default)\n"
 "                thread  one thread per connection, blocking sockets;\n"
 "                        -m pingpong only, -T ignored\n"
+"  --cpu         read /proc/stat at the start and the end of the measured\n"
+"                time: the whole machine's busy CPU, and per message echoed\n"
 "  --json        print one JSON object instead of a table\n"
 "  --csv         print a CSV header line and one row\n"
 "  -h, --help    this text\n"
@@ -132,6 +135,7 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "csv", no_argument, NULL, 'C' },
 		{ "client", required_argument, NULL, 'K' },
+		{ "cpu", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,6 +165,7 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		case 'r': cfg->rate = parse_num(optarg, 'r', 0.001, 1e9); break;
 		case 'J': cfg->json = true; break;
 		case 'C': cfg->csv = true; break;
+		case 'U': cfg->cpu = true; break;
 		case 'K':
 			if (!strcmp(optarg, "event"))
 				cfg->client = CLIENT_EVENT;
@@ -219,6 +224,53 @@ static void raise_nofile(rlim_t need)
 			(unsigned long long)rl.rlim_cur, (unsigned long long)need);
 }
 
+/*
+ * The first line of /proc/stat: CPU time of all CPUs in USER_HZ ticks.
+ * Busy is user, nice, system, irq, softirq and steal; idle and iowait are
+ * not.  0, or -1 if it cannot be read.
+ */
+static int read_stat(double *busy, double *total)
+{
+	unsigned long long v[8] = { 0 };
+	double hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 4)
+		return -1;
+	*busy = (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+	*total = *busy + (v[3] + v[4]) / hz;
+	return 0;
+}
+
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { t / 1000000000, t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* --cpu: the main thread, idle while the workers run, samples the window. */
+static void measure_cpu(const struct bench_clock *clk, struct bench_stats *st)
+{
+	double b0, t0, b1, t1;
+
+	sleep_until(clk->t_meas);
+	if (read_stat(&b0, &t0))
+		return;
+	sleep_until(clk->t_end);
+	if (read_stat(&b1, &t1))
+		return;
+	st->cpu_busy_s = b1 - b0;
+	st->cpu_total_s = t1 - t0;
+}
+
 static void merge(struct bench_stats *dst, const struct bench_stats *src)
 {
 	unsigned int i;
@@ -275,6 +327,9 @@ int main(int argc, char **argv)
 	pthread_barrier_wait(&ready);
 
 	hist_init(&total.hist);
+	total.cpu_busy_s = total.cpu_total_s = -1;
+	if (cfg.cpu)
+		measure_cpu(&clk, &total);
 	for (i = 0; i < cfg.threads; i++) {
 		pthread_join(w[i].tid, NULL);
 		merge(&total, &w[i].st);

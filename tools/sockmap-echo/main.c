@@ -3,7 +3,10 @@
  * sockmap-echo: the floor of the echo comparison.  The kernel echoes every
  * byte itself, with BPF (bpf/echo.bpf.c): a connection's received skbs are
  * redirected to its own egress by an sk_skb verdict program on a sockhash,
- * so no byte is copied to userspace and no thread is woken per message.
+ * so no byte is copied to userspace and no userspace thread runs per
+ * message.  (The kernel does not send from the softirq either: a redirect
+ * to egress is queued to the socket's psock and sent by its work item, a
+ * kworker, so the floor still pays one wake-up per batch of skbs.)
  *
  * This program loads the BPF object (embedded by bpftool gen skeleton),
  * attaches the verdict program to the sockhash and the sock_ops program

@@ -2,8 +2,9 @@
 /*
  * sockmap-echo's BPF side: every byte a connection receives goes straight
  * back out of the same socket, inside the kernel, with no copy to
- * userspace and no wake-up of any thread.  The floor an echo server's
- * cost can be compared with.
+ * userspace and no userspace thread (the redirected skb is sent by the
+ * psock's work item, a kworker).  The floor an echo server's cost can be
+ * compared with.
  *
  * Two programs share two maps, both keyed by the socket's cookie:
  *   socks   a sockhash: the connections
