@@ -18,7 +18,7 @@ import sys
 
 ORDER = ["kecho-event", "kecho-event-percpu", "kecho-event-unbound",
          "kecho-event-highpri", "kecho-blocking", "kecho-kthread",
-         "epoll", "uring"]
+         "epoll", "uring", "sockmap"]
 LABEL = {
     "kecho-event": "kecho event (CMWQ, per-CPU)",
     "kecho-event-percpu": "kecho event, per-CPU wq",
@@ -28,6 +28,7 @@ LABEL = {
     "kecho-kthread": "kecho kthread per connection",
     "epoll": "userspace epoll",
     "uring": "userspace io_uring",
+    "sockmap": "sockmap redirect (BPF, the floor)",
 }
 EVENT = ["kecho-event", "kecho-event-percpu"]
 
@@ -79,9 +80,15 @@ def ok(point):
     return point["exit"] == 0 and not r.get("failed") and r.get("errors", 0) == 0
 
 
+THREAD = "/thread"   # the mode suffix of thread-per-connection client points
+
+
 def key(point):
+    """(conns, length, mode); a thread-per-connection client's point has
+    mode "pingpong/thread", so it never mixes with the epoll client's."""
     r = point["result"]
-    return (r["conns"], r["length"], r["mode"])
+    mode = r["mode"] + (THREAD if r.get("client") == "thread" else "")
+    return (r["conns"], r["length"], mode)
 
 
 def fmt_rate(v):
@@ -314,8 +321,80 @@ def demo_table(points, servers):
     return rows
 
 
+def thread_tables(points, servers):
+    """The thread-per-connection clients (kecho-bench --client thread)
+    beside the epoll client, 64 B ping-pong: messages/s, then kecho's event
+    design over the old designs under either client."""
+    idx = index(points)
+    conns = sorted({key(p)[0] for p in points
+                    if key(p)[1:] == (64, "pingpong" + THREAD)})
+    if not conns:
+        return []
+    shapes = [(c, cl) for c in conns for cl in ("epoll client", "thread clients")]
+    mode = {"epoll client": "pingpong", "thread clients": "pingpong" + THREAD}
+    head = "| | " + " | ".join(f"{c} conns, {cl}" for c, cl in shapes) + " |"
+    sep = "|---|" + "---:|" * len(shapes)
+    rows = ["msgs/s (p50 / p99 latency); *thread clients*: one client thread "
+            "per connection, blocking send() and recv(); *epoll client*: "
+            "kecho-bench's default, one epoll loop per vCPU", "", head, sep]
+    for s in servers:
+        if not any(idx.get((s, c, 64, mode[cl])) for c, cl in shapes):
+            continue
+        rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(
+            cell(idx.get((s, c, 64, mode[cl]))) for c, cl in shapes) + " |")
+    ev = event_server(servers)
+    rows += ["", "kecho's event design relative to the old designs, under "
+             "each client:", "", head, sep]
+    for other in ("kecho-blocking", "kecho-kthread", "epoll", "sockmap"):
+        if other not in servers or not ev:
+            continue
+        cells = []
+        for c, cl in shapes:
+            a = rate(idx, ev, (c, 64, mode[cl]))
+            b = rate(idx, other, (c, 64, mode[cl]))
+            cells.append(f"{a / b:.2f}×" if a and b else "–")
+        rows.append(f"| event ÷ {other.replace('kecho-', '')} | "
+                    + " | ".join(cells) + " |")
+    return rows + [""]
+
+
+def cost_tables(points, servers, info):
+    """CPU per message at a fixed offered rate (plan=cost): the guest's busy
+    CPU over the measured time over the messages echoed, sockmap = 1.00."""
+    pts = [p for p in points if key(p)[2] == "rate"
+           and p["result"].get("cpu_us_per_msg", -1) > 0]
+    if not pts:
+        return []
+    idx = index(pts)
+    shapes = sorted({key(p)[:2] for p in pts}, key=lambda k: (k[1], k[0]))
+    rows = [f"Open loop at {info.get('cost_rate', '?')} messages/s offered in "
+            "all; busy CPU of the whole guest (client included) from "
+            "/proc/stat over the measured seconds, divided by the messages "
+            "echoed in them; (×) = relative to the sockmap floor. The same "
+            f"window with no load at all was {info.get('idle_cpu_busy_s', '?')} "
+            "CPU-seconds busy.", "",
+            "| server | " + " | ".join(f"{c} × {l} B" for c, l in shapes) + " |",
+            "|---|" + "---:|" * len(shapes)]
+    for s in servers:
+        cells = []
+        for c, l in shapes:
+            p = idx.get((s, c, l, "rate"))
+            f = idx.get(("sockmap", c, l, "rate"))
+            if p is None:
+                cells.append("–")
+            elif not ok(p):
+                cells.append("**failed**")
+            else:
+                u = p["result"]["cpu_us_per_msg"]
+                base = f["result"]["cpu_us_per_msg"] if f and ok(f) else None
+                cells.append(f"{u:.0f} µs" + (f" ({u / base:.2f}×)" if base else ""))
+        if any(c != "–" for c in cells):
+            rows.append(f"| {LABEL.get(s, s)} | " + " | ".join(cells) + " |")
+    return rows + [""]
+
+
 def write_csv(points, path):
-    fields = ["server", "conns", "length", "mode", "msgs_per_sec",
+    fields = ["server", "conns", "length", "mode", "client", "msgs_per_sec",
               "bytes_per_sec", "p50_us", "p90_us", "p99_us", "p999_us",
               "max_us", "errors", "ok"]
     with open(path, "w", newline="") as f:
@@ -323,8 +402,8 @@ def write_csv(points, path):
         w.writerow(fields)
         for p in points:
             r = p["result"]
-            w.writerow([p["server"]] + [r.get(k, "") for k in fields[1:-1]]
-                       + [int(ok(p))])
+            w.writerow([p["server"]] + [r.get(k, "event" if k == "client" else "")
+                                        for k in fields[1:-1]] + [int(ok(p))])
 
 
 def plot(points, servers, out_dir, length, mode):
@@ -392,7 +471,9 @@ def main():
         md += [""] + repeats(points, servers)
     else:
         md += ["## Targets", ""] + targets(points, servers, idle) + [""]
-        shapes = sorted({(key(p)[1], key(p)[2]) for p in points})
+        shapes = sorted({(key(p)[1], key(p)[2]) for p in points
+                         if not key(p)[2].endswith(THREAD)
+                         and p["result"].get("cpu_us_per_msg", -1) < 0})
         for length, mode in shapes:
             conns = sorted({key(p)[0] for p in points
                             if key(p)[1:] == (length, mode)})
@@ -410,6 +491,12 @@ def main():
             md += ratio_table(points, servers, conns, length, mode) + [""]
             for png in plot(points, servers, out_dir, length, mode):
                 md += [f"![{png}]({png})", ""]
+        cost = cost_tables(points, servers, info)
+        if cost:
+            md += ["## CPU per message", ""] + cost
+        thr = thread_tables(points, servers)
+        if thr:
+            md += ["## Thread-per-connection clients", ""] + thr
         if idle:
             md += ["## Memory of 10,000 idle connections", "",
                    "MemAvailable and Slab deltas count both ends of each "

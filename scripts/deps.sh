@@ -3,6 +3,8 @@
 # need and the machine lacks.  Idempotent and quick when all is there.
 # clang and libclang-rt-dev (a mere Recommends of clang, so named here)
 # build the parser's libFuzzer harness.  dkms for the DKMS suite.
+# clang, bpftool and libbpf-dev (with libelf-dev and zlib1g-dev for the
+# static libelf.a and libz.a) build sockmap-echo, the BPF floor peer.
 #   scripts/deps.sh [--debug] [--profile]
 #     --debug    adds what building a kernel needs
 #     --kernels  adds what preparing Debian's newer kernels needs
@@ -12,7 +14,8 @@ set -eu
 pkgs="make gcc libc6-dev linux-image-amd64 linux-headers-amd64
 qemu-system-x86 busybox-static cpio gzip kmod liburing-dev gnuplot-nox
 python3 procps sparse clang libclang-rt-dev
-curl wrk apache2-utils nghttp2-client nginx lighttpd dkms"
+curl wrk apache2-utils nghttp2-client nginx lighttpd dkms
+bpftool libbpf-dev libelf-dev zlib1g-dev"
 for arg in "$@"; do
 	case $arg in
 	--debug) pkgs="$pkgs bc bison flex libelf-dev libssl-dev xz-utils" ;;

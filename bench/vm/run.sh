@@ -5,7 +5,15 @@
 # Arguments:
 #   plan=demo   10 connections x 64 B ping-pong, each server (a minute or two)
 #   plan=quick  every server at 10 and 100 connections x 64 B ping-pong
-#   plan=full   the whole matrix (make bench)
+#   plan=full   the whole matrix (make bench), and every server at 10 and
+#               100 connections x 64 B with a client thread per connection
+#   plan=floor  the sockmap floor, kecho's designs and epoll, at 10 and 100
+#               connections x 64 B ping-pong, with either client
+#   plan=cost   CPU per message: open loop at rate=N messages/s in all
+#               (default 2000), 10/100/1000 connections x 64 B/4 KiB;
+#               the guest's busy CPU from /proc/stat over the measured
+#               time (kecho-bench --cpu), first with no server work at all
+#   rate=N      the offered rate of plan=cost
 #   secs=N      measured seconds per point (default 2; warm-up 1)
 #   threads=N   client threads (default: as many as vCPUs, 1 for 1 conn)
 #   rounds=N    how often the headline points are measured (default 3):
@@ -13,7 +21,11 @@
 #               rounds run the headline points again, so that drift and
 #               noise show as spread and the report can take the median
 #   servers=A,B only these servers (kecho-event[-percpu|-unbound|-highpri],
-#               kecho-blocking, kecho-kthread, epoll, uring)
+#               kecho-blocking, kecho-kthread, epoll, uring, sockmap)
+#
+# A point is CONNS:LENGTH:MODE[:thread]; ":thread" runs it with
+# kecho-bench --client thread (a blocking client thread per connection)
+# rather than the epoll client.
 #
 # Output, one line each, read by bench/report.py on the host:
 #   BENCH {json}      a kecho-bench result, with "server" added
@@ -36,6 +48,7 @@ secs=2
 threads=
 rounds=3
 only_servers=
+cost_rate=2000
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
@@ -43,6 +56,7 @@ for arg in "$@"; do
 	threads=*) threads=${arg#threads=} ;;
 	rounds=*) rounds=${arg#rounds=} ;;
 	servers=*) only_servers=$(echo "${arg#servers=}" | tr ',' ' ') ;;
+	rate=*) cost_rate=${arg#rate=} ;;
 	esac
 done
 
@@ -67,7 +81,7 @@ start_server() {
 		[ -n "${2:-}" ] && args="$args wq=$2"
 		mod_insmod $args || return 1
 		;;
-	epoll|uring)
+	epoll|uring|sockmap)
 		start_listening /tmp/server.err "$PORT" \
 			"$1-echo" -a $ADDR -T "$(nproc)" || return 1
 		server_pid=$listen_pid
@@ -85,11 +99,13 @@ stop_server() {
 	esac
 }
 
-# point SERVER CONNS LENGTH MODE
+# point SERVER CONNS LENGTH MODE [thread]
 point() {
 	server=$1 conns=$2 len=$3 mode=$4
 	extra=
 	[ "$mode" = pipeline ] && extra="-d 16"
+	[ "${5:-}" = thread ] && extra="--client thread"
+	[ "$mode" = rate ] && extra="-r $cost_rate --cpu"
 	nt=${threads:-$(nproc)}
 	[ "$conns" -lt "$nt" ] && nt=$conns
 	out=$(kecho-bench -a $ADDR -c "$conns" -T $nt -l "$len" -m "$mode" \
@@ -98,7 +114,7 @@ point() {
 	if [ -z "$out" ]; then
 		echo "# $server c=$conns l=$len $mode: no result (exit $rc)"
 		sed 's/^/#   /' /tmp/bench.err | head -n 5
-		out="{\"conns\": $conns, \"length\": $len, \"mode\": \"$mode\", \"failed\": true}"
+		out="{\"conns\": $conns, \"length\": $len, \"mode\": \"$mode\", \"client\": \"${5:-event}\", \"failed\": true}"
 		fails=$((fails + 1))
 	elif [ $rc != 0 ]; then
 		echo "# $server c=$conns l=$len $mode: kecho-bench exit $rc"
@@ -139,7 +155,7 @@ quick)
 	headline=$points
 	;;
 full)
-	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring"
+	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring sockmap"
 	points=
 	for c in 1 10 100 1000; do
 		for l in 64 4096; do
@@ -149,7 +165,23 @@ full)
 		done
 	done
 	points="$points 10000:64:pingpong 10000:4096:pingpong"
+	points="$points 10:64:pingpong:thread 100:64:pingpong:thread"
 	headline="10:64:pingpong 100:64:pingpong"
+	;;
+cost)
+	servers="sockmap kecho-event kecho-kthread epoll"
+	points=
+	for c in 10 100 1000; do
+		for l in 64 4096; do
+			points="$points $c:$l:rate"
+		done
+	done
+	headline=$points
+	;;
+floor)
+	servers="kecho-event kecho-blocking kecho-kthread epoll sockmap"
+	points="10:64:pingpong 100:64:pingpong 10:64:pingpong:thread 100:64:pingpong:thread"
+	headline=$points
 	;;
 *)
 	echo "unknown plan $plan"
@@ -175,7 +207,7 @@ run_server() {
 			[ $round = 1 ] && echo "LIMIT {\"server\": \"$server\", \"conns\": $1, \"length\": $2, \"mode\": \"$3\", \"cap\": $blocking_cap}"
 			continue
 		fi
-		point "$server" "$1" "$2" "$3"
+		point "$server" "$1" "$2" "$3" "${4:-}"
 	done
 	if [ "$plan" = full ] && [ $round = 1 ]; then
 		idlemem "$server"
@@ -186,6 +218,17 @@ run_server() {
 	stop_server "$server"
 	settle $ST
 }
+
+# The method's zero: the same window with no server and no client.  The
+# guest's own background (idle=poll spins, but counts as idle) should be
+# near nothing; it is reported with the figures.
+if [ "$plan" = cost ]; then
+	b0=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
+	sleep "$secs"
+	b1=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
+	echo "INFO idle_cpu_busy_s $(awk -v a="$b0" -v b="$b1" 'BEGIN { print (b - a) / 100 }')"
+	echo "INFO cost_rate $cost_rate"
+fi
 
 round=1
 for server in $servers; do

@@ -111,30 +111,63 @@ section_legacy() {
 
 # A peer test, or on the debug kernel its SKIP line: no code of ours runs
 # in a userspace peer, the debug kernel's detectors are for our module,
-# and the stock suite runs them.
+# and the stock suite runs them.  The sockmap peer is the exception: its
+# echo is the kernel's own sockmap code, which the debug kernel has (BPF,
+# sockmap), so it runs on both kernels.
 peer_t() {
-	if [ "$debug" = 1 ]; then
+	if [ "$debug" = 1 ] && [ "$peer" != sockmap ]; then
 		ktap_skip "$1" "a userspace peer: run in the stock suite"
 	else
 		t "$@"
 	fi
 }
 
+# The sockmap peer's documented limit: no backpressure.  Its verdict takes
+# every skb off the receive queue whether or not the socket can send, so
+# the TCP window never closes and a client that does not read may send
+# the whole 16 MiB stream (the kernel holds what it cannot send).  ktest
+# stream must fail, and for that reason; any other failure fails this.
+no_backpressure() {
+	"$@" stream > /tmp/stream.out 2>&1
+	st=$?
+	ktap_diag /tmp/stream.out
+	[ $st != 0 ] && grep -q "took the whole stream without being read" /tmp/stream.out
+}
+
+# kecho-bench, its report shown as diagnostics
+bench_quiet() {
+	kecho-bench "$@" > /tmp/bench.out 2>&1
+	st=$?
+	ktap_diag /tmp/bench.out
+	return $st
+}
+
 section_peers() {
 	# The userspace peers pass the same correctness tests.
-	for peer in epoll uring; do
-		if [ "$debug" != 1 ] && ! peer_start $peer; then
+	for peer in epoll uring sockmap; do
+		if { [ "$debug" != 1 ] || [ $peer = sockmap ]; } && ! peer_start $peer; then
 			t "$peer peer starts" false
 			continue
 		fi
 		P="ktest -a 127.0.0.1:12346"
 		peer_t "$peer peer: exact echo, 1 B to 1 MiB (1)" $P sizes
 		peer_t "$peer peer: three writes, one read (2)" $P concat
-		peer_t "$peer peer: 16 MiB to a slow reader (3)" $P stream
+		if [ $peer = sockmap ]; then
+			peer_t "sockmap peer: no backpressure: a client that does not read sends all 16 MiB (3, documented limit)" \
+				no_backpressure $P
+			# what it can do: large messages, echoed exactly
+			peer_t "sockmap peer: 4 MB messages, 4 in flight, exact (3)" \
+				bench_quiet -a 127.0.0.1:12346 -c 4 -T 2 -t 1 -w 0 \
+				-l 4000000 -m pipeline -d 4
+		else
+			peer_t "$peer peer: 16 MiB to a slow reader (3)" $P stream
+		fi
 		peer_t "$peer peer: 10,000 connections at once (4)" $P many -n 10000
 		peer_t "$peer peer: half-close (5)" $P halfclose
 		peer_t "$peer peer: client resets (5)" $P reset
-		[ "$debug" = 1 ] && continue
+		peer_t "$peer peer: 10 blocking client threads, ping-pong, exact" \
+			bench_quiet -a 127.0.0.1:12346 -c 10 -t 1 -w 0 --client thread
+		[ "$debug" = 1 ] && [ $peer != sockmap ] && continue
 		kill $peer_pid
 		wait $peer_pid
 	done

@@ -93,11 +93,14 @@ mode_args() {
 	pipeline) echo "-m pipeline -d 4 -l 32" ;;
 	rate) echo "-m rate -r 4000 -l 32" ;;
 	connect) echo "-m connect -l 256" ;;	# the fault must hit the one message
+	thread) echo "--client thread -l 32" ;;	# blocking threads, ping-pong
 	*) echo "-m $1 -l 32" ;;
 	esac
 }
 
-MODES="pingpong pipeline rate connect"
+# "thread" is the thread-per-connection client (ping-pong, blocking
+# sockets): the same faults must fail it, the same servers pass it.
+MODES="pingpong pipeline rate connect thread"
 
 # --- unit tests: the histogram, the message format, khttpd's parser ---------
 for prog in hist-test proto-test http-parse-test; do
@@ -144,9 +147,12 @@ usage_case usage_bad_mode 'mode' kecho-bench -m bogus
 usage_case usage_missing_value 'usage:' kecho-bench -c
 usage_case usage_rate_needs_r '-r' kecho-bench -m rate
 usage_case usage_depth_needs_pipeline '-d' kecho-bench -d 4
+usage_case usage_thread_client_pingpong_only '--client' kecho-bench --client thread -m rate -r 10
+usage_case usage_unknown_client '--client' kecho-bench --client fork
 usage_case usage_stray_argument 'unexpected' kecho-bench foo
 usage_case usage_epoll_echo_threads 'usage:' epoll-echo -T 0
 usage_case usage_uring_echo_address 'usage:' uring-echo -a 1.2.3
+usage_case usage_sockmap_echo_threads 'usage:' sockmap-echo -T 2000
 usage_case usage_faulty_echo_fault 'usage:' faulty-echo -a 127.0.0.1:1 -f bogus
 
 # --- every fault is caught, in every mode ----------------------------------
@@ -174,9 +180,12 @@ done
 if start_server v4 "$BIN/faulty-echo" -f drop -n 127; then
 	expect_fault errors_stall -a "$ADDR" -c 2 -t 0.5 -w 0 -l 64
 	report fault_drop_last_byte_stall $?
+	expect_fault errors_stall -a "$ADDR" -c 2 -t 0.5 -w 0 -l 64 --client thread
+	report fault_drop_last_byte_stall_thread $?
 	stop_server
 else
 	report fault_drop_last_byte_stall 1
+	report fault_drop_last_byte_stall_thread 1
 fi
 
 # --- correct servers pass in every mode, IPv4 and IPv6 ------------------------
@@ -185,16 +194,22 @@ grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || have_v6=0
 have_uring=1
 [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 2 ] && have_uring=0
 
-for server in faulty-none epoll uring; do
+# sockmap-echo loads BPF programs and attaches to the cgroup: root only
+have_bpf=1
+[ "$(id -u)" = 0 ] || have_bpf=0
+
+for server in faulty-none epoll uring sockmap; do
 	case $server in
 	faulty-none) cmd=("$BIN/faulty-echo" -f none) ;;
 	epoll) cmd=("$BIN/epoll-echo" -T 2) ;;
 	uring) cmd=("$BIN/uring-echo" -T 2) ;;
+	sockmap) cmd=("$BIN/sockmap-echo" -T 2) ;;
 	esac
 	for fam in v4 v6; do
 		why=
 		[ "$fam" = v6 ] && [ $have_v6 = 0 ] && why="no IPv6 loopback"
 		[ "$server" = uring ] && [ $have_uring = 0 ] && why="io_uring disabled"
+		[ "$server" = sockmap ] && [ $have_bpf = 0 ] && why="BPF needs root"
 		if [ -n "$why" ]; then
 			for mode in $MODES; do skip "echo_${server}_${fam}_${mode}" "$why"; done
 			continue
@@ -214,6 +229,9 @@ for server in faulty-none epoll uring; do
 			expect_clean -a "$ADDR" -c 4 -T 2 -t 0.5 -w 0 -l 4000000 \
 				-m pipeline -d 4
 			report "echo_${server}_${fam}_short_writes" $?
+			expect_clean -a "$ADDR" -c 4 -t 0.5 -w 0 -l 4000000 \
+				--client thread
+			report "echo_${server}_${fam}_short_writes_thread" $?
 			stop_server
 			report "echo_${server}_${fam}_sigterm_exit_0" $?
 		else
@@ -226,6 +244,30 @@ done
 PORT=$((PORT + 1))
 expect_fault connect_failures -a "127.0.0.1:$PORT" -c 4 -t 0.2 -w 0
 report connect_refused_fails $?
+expect_fault connect_failures -a "127.0.0.1:$PORT" -c 4 -t 0.2 -w 0 --client thread
+report connect_refused_fails_thread $?
+
+# --- the JSON names the client: a thread per connection, as many as conns ---
+if start_server v4 "$BIN/epoll-echo" -T 2; then
+	expect_clean -a "$ADDR" -c 12 -T 2 -t 0.3 -w 0 --client thread &&
+		grep -q '"client":"thread"' "$TMP/out" && [ "$(jget threads)" = 12 ]
+	report thread_client_json $?
+	expect_clean -a "$ADDR" -c 12 -T 2 -t 0.3 -w 0 &&
+		grep -q '"client":"event"' "$TMP/out" && [ "$(jget threads)" = 2 ]
+	report event_client_json $?
+	# --cpu: /proc/stat over the window; without it, -1
+	expect_clean -a "$ADDR" -c 4 -t 0.3 -w 0 -m rate -r 2000 --cpu &&
+		awk -v t="$(jget cpu_total_s)" -v u="$(jget cpu_us_per_msg)" \
+			'BEGIN { exit !(t > 0 && u > 0) }' &&
+		expect_clean -a "$ADDR" -c 4 -t 0.2 -w 0 &&
+		grep -q '"cpu_total_s":-1' "$TMP/out"
+	report bench_cpu_per_message $?
+	stop_server
+else
+	report thread_client_json 1
+	report event_client_json 1
+	report bench_cpu_per_message 1
+fi
 
 # --- many connections, opened in batches --------------------------------------
 if start_server v4 "$BIN/epoll-echo" -T 2; then

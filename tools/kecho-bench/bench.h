@@ -26,10 +26,17 @@ enum bench_mode {
 	MODE_CONNECT,		/* connect, one echo, close, repeat */
 };
 
+/* How the client drives its connections. */
+enum client_kind {
+	CLIENT_EVENT,		/* -T threads, each an epoll loop over many */
+	CLIENT_THREAD,		/* one thread per connection, blocking I/O */
+};
+
 struct bench_cfg {
 	struct addr addr;
 	char addr_name[64];
 	enum bench_mode mode;
+	enum client_kind client;
 	unsigned int conns;
 	unsigned int threads;
 	unsigned int depth;	/* pipeline depth; 1 in the other modes */
@@ -39,6 +46,7 @@ struct bench_cfg {
 	double warmup;		/* seconds run but not measured */
 	bool json;
 	bool csv;
+	bool cpu;		/* --cpu: the guest's busy CPU over the window */
 };
 
 /*
@@ -86,6 +94,8 @@ struct conn {
 };
 
 struct bench_stats {
+	double cpu_busy_s;		/* --cpu: CPU seconds busy, all CPUs; else -1 */
+	double cpu_total_s;		/* --cpu: CPU seconds, busy or idle */
 	uint64_t msgs;			/* echoes completed in the window */
 	uint64_t bytes;
 	uint64_t sent;			/* messages started in the window */
@@ -148,10 +158,17 @@ void conn_fail(struct worker *w, struct conn *c, enum err_kind kind,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int conn_send(struct worker *w, struct conn *c, uint64_t now);
 int conn_recv(struct worker *w, struct conn *c);
+void conn_sent(struct worker *w, struct conn *c, size_t n, uint64_t now);
+int conn_consume(struct worker *w, struct conn *c, const uint8_t *p,
+		 size_t n, uint64_t now);
 
 /* loop.c */
 int worker_init(struct worker *w, unsigned int idx);
 void *worker_main(void *arg);
+
+/* thread.c: the thread-per-connection client (--client thread) */
+int thread_init(struct worker *w, unsigned int idx);
+void *thread_main(void *arg);
 
 /* main.c */
 uint64_t now_ns(void);
@@ -159,6 +176,7 @@ unsigned int online_cpus(void);
 
 /* report.c */
 const char *bench_mode_name(enum bench_mode mode);
+const char *bench_client_name(enum client_kind client);
 void report_print(const struct bench_cfg *cfg, const struct bench_stats *st);
 
 #endif

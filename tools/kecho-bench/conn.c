@@ -164,7 +164,7 @@ static bool measured(const struct worker *w, uint64_t t)
 }
 
 /* Account for @n more bytes handed to the kernel. */
-static void sent(struct worker *w, struct conn *c, size_t n, uint64_t now)
+void conn_sent(struct worker *w, struct conn *c, size_t n, uint64_t now)
 {
 	uint32_t len = w->cfg->len;
 
@@ -233,7 +233,7 @@ int conn_send(struct worker *w, struct conn *c, uint64_t now)
 				  strerror(errno));
 			return -1;
 		}
-		sent(w, c, r, now);
+		conn_sent(w, c, r, now);
 	}
 	return 0;
 }
@@ -260,8 +260,8 @@ static void received(struct worker *w, struct conn *c, uint64_t now)
  * Verify @n echoed bytes.  Returns 0, 1 when the message of a connect-mode
  * cycle is complete, or -1 if the connection failed.
  */
-static int consume(struct worker *w, struct conn *c, const uint8_t *p,
-		   size_t n, uint64_t now)
+int conn_consume(struct worker *w, struct conn *c, const uint8_t *p,
+		 size_t n, uint64_t now)
 {
 	uint64_t owed = c->tx_bytes - c->rx_bytes;
 	size_t ok = n < owed ? n : owed;
@@ -303,7 +303,7 @@ static int consume(struct worker *w, struct conn *c, const uint8_t *p,
 	return 0;
 }
 
-/* Read to EAGAIN.  Returns as consume(). */
+/* Read to EAGAIN.  Returns as conn_consume(). */
 int conn_recv(struct worker *w, struct conn *c)
 {
 	for (;;) {
@@ -311,7 +311,7 @@ int conn_recv(struct worker *w, struct conn *c)
 		int ret;
 
 		if (r > 0) {
-			ret = consume(w, c, w->buf, r, now_ns());
+			ret = conn_consume(w, c, w->buf, r, now_ns());
 			if (ret)
 				return ret;
 			continue;

@@ -5,7 +5,8 @@
  * main.c parses the options, raises the file limit, starts one worker
  * thread per -T, sets the phase clock once every worker has connected, and
  * merges and reports the workers' results.  The work is in loop.c (event
- * loop), conn.c (one connection), proto.c (message format), hist.c
+ * loop), thread.c (--client thread: a blocking thread per connection),
+ * conn.c (one connection), proto.c (message format), hist.c
  * (latency histogram) and report.c (output).
  *
  * Try it:  epoll-echo -a 127.0.0.1:12345 &
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -40,6 +42,12 @@ static const char usage_text[] =
 "                connect    connect, one echo, close, repeat\n"
 "  -d DEPTH      pipeline depth (default 16)\n"
 "  -r RATE       messages per second over all connections (rate mode)\n"
+"  --client KIND event   -T threads, each an epoll loop over its connections\n"
+"                        (default)\n"
+"                thread  one thread per connection, blocking sockets;\n"
+"                        -m pingpong only, -T ignored\n"
+"  --cpu         read /proc/stat at the start and the end of the measured\n"
+"                time: the whole machine's busy CPU, and per message echoed\n"
 "  --json        print one JSON object instead of a table\n"
 "  --csv         print a CSV header line and one row\n"
 "  -h, --help    this text\n"
@@ -126,6 +134,8 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "client", required_argument, NULL, 'K' },
+		{ "cpu", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -155,6 +165,16 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		case 'r': cfg->rate = parse_num(optarg, 'r', 0.001, 1e9); break;
 		case 'J': cfg->json = true; break;
 		case 'C': cfg->csv = true; break;
+		case 'U': cfg->cpu = true; break;
+		case 'K':
+			if (!strcmp(optarg, "event"))
+				cfg->client = CLIENT_EVENT;
+			else if (!strcmp(optarg, "thread"))
+				cfg->client = CLIENT_THREAD;
+			else
+				bad_usage("--client: unknown client '%s' (event or thread)",
+					  optarg);
+			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: bad_usage(NULL);
 		}
@@ -171,6 +191,11 @@ static void parse_args(struct bench_cfg *cfg, int argc, char **argv)
 		bad_usage("-m rate needs -r, and -r needs -m rate");
 	if (cfg->json && cfg->csv)
 		bad_usage("--json or --csv, not both");
+	if (cfg->client == CLIENT_THREAD) {
+		if (cfg->mode != MODE_PINGPONG)
+			bad_usage("--client thread runs -m pingpong only");
+		cfg->threads = cfg->conns;	/* one per connection */
+	}
 	if (!cfg->threads)
 		cfg->threads = online_cpus();
 	if (cfg->threads > cfg->conns)
@@ -199,6 +224,53 @@ static void raise_nofile(rlim_t need)
 			(unsigned long long)rl.rlim_cur, (unsigned long long)need);
 }
 
+/*
+ * The first line of /proc/stat: CPU time of all CPUs in USER_HZ ticks.
+ * Busy is user, nice, system, irq, softirq and steal; idle and iowait are
+ * not.  0, or -1 if it cannot be read.
+ */
+static int read_stat(double *busy, double *total)
+{
+	unsigned long long v[8] = { 0 };
+	double hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 4)
+		return -1;
+	*busy = (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+	*total = *busy + (v[3] + v[4]) / hz;
+	return 0;
+}
+
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { t / 1000000000, t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* --cpu: the main thread, idle while the workers run, samples the window. */
+static void measure_cpu(const struct bench_clock *clk, struct bench_stats *st)
+{
+	double b0, t0, b1, t1;
+
+	sleep_until(clk->t_meas);
+	if (read_stat(&b0, &t0))
+		return;
+	sleep_until(clk->t_end);
+	if (read_stat(&b1, &t1))
+		return;
+	st->cpu_busy_s = b1 - b0;
+	st->cpu_total_s = t1 - t0;
+}
+
 static void merge(struct bench_stats *dst, const struct bench_stats *src)
 {
 	unsigned int i;
@@ -217,6 +289,7 @@ int main(int argc, char **argv)
 	static struct bench_stats total;
 	struct bench_clock clk = { 0 };
 	pthread_barrier_t ready;
+	pthread_attr_t attr;
 	struct bench_cfg cfg;
 	struct worker *w;
 	uint64_t errors = 0;
@@ -230,12 +303,19 @@ int main(int argc, char **argv)
 	if (!w)
 		return 1;
 	pthread_barrier_init(&ready, NULL, cfg.threads + 1);
+	/* a connection's thread needs little stack: its buffer is on the heap */
+	pthread_attr_init(&attr);
+	if (cfg.client == CLIENT_THREAD)
+		pthread_attr_setstacksize(&attr, 128 << 10);
 	for (i = 0; i < cfg.threads; i++) {
+		bool thread = cfg.client == CLIENT_THREAD;
+
 		w[i].cfg = &cfg;
 		w[i].clk = &clk;
 		w[i].ready = &ready;
-		if (worker_init(&w[i], i) ||
-		    pthread_create(&w[i].tid, NULL, worker_main, &w[i])) {
+		if ((thread ? thread_init(&w[i], i) : worker_init(&w[i], i)) ||
+		    pthread_create(&w[i].tid, &attr,
+				   thread ? thread_main : worker_main, &w[i])) {
 			fprintf(stderr, "kecho-bench: out of memory or threads\n");
 			return 1;
 		}
@@ -247,6 +327,9 @@ int main(int argc, char **argv)
 	pthread_barrier_wait(&ready);
 
 	hist_init(&total.hist);
+	total.cpu_busy_s = total.cpu_total_s = -1;
+	if (cfg.cpu)
+		measure_cpu(&clk, &total);
 	for (i = 0; i < cfg.threads; i++) {
 		pthread_join(w[i].tid, NULL);
 		merge(&total, &w[i].st);

@@ -18,6 +18,11 @@ const char *bench_mode_name(enum bench_mode mode)
 	return mode_name[mode];
 }
 
+const char *bench_client_name(enum client_kind client)
+{
+	return client == CLIENT_THREAD ? "thread" : "event";
+}
+
 struct summary {
 	double mps, bps;
 	double p50, p90, p99, p999, max, min, mean;	/* us */
@@ -55,8 +60,9 @@ static void print_json(const struct bench_cfg *cfg, const struct bench_stats *st
 	       "\"errors_eof\":%llu,\"errors_reset\":%llu,\"errors_stall\":%llu,"
 	       "\"connect_failures\":%llu,"
 	       "\"address\":\"%s\",\"conns\":%u,\"threads\":%u,\"length\":%u,"
-	       "\"mode\":\"%s\",\"depth\":%u,\"rate\":%.1f,"
-	       "\"duration_s\":%g,\"warmup_s\":%g}\n",
+	       "\"mode\":\"%s\",\"client\":\"%s\",\"depth\":%u,\"rate\":%.1f,"
+	       "\"duration_s\":%g,\"warmup_s\":%g,"
+	       "\"cpu_busy_s\":%.2f,\"cpu_total_s\":%.2f,\"cpu_us_per_msg\":%.2f}\n",
 	       s->mps, s->bps, s->p50, s->p90, s->p99, s->p999, s->max,
 	       s->min, s->mean,
 	       (unsigned long long)st->msgs, (unsigned long long)st->sent,
@@ -68,8 +74,10 @@ static void print_json(const struct bench_cfg *cfg, const struct bench_stats *st
 	       (unsigned long long)st->err[ERR_STALL],
 	       (unsigned long long)st->connect_failures,
 	       cfg->addr_name, cfg->conns, cfg->threads, cfg->len,
-	       mode_name[cfg->mode], cfg->depth, cfg->rate,
-	       cfg->duration, cfg->warmup);
+	       mode_name[cfg->mode], bench_client_name(cfg->client),
+	       cfg->depth, cfg->rate, cfg->duration, cfg->warmup,
+	       st->cpu_busy_s, st->cpu_total_s,
+	       st->cpu_busy_s >= 0 && st->msgs ? st->cpu_busy_s * 1e6 / st->msgs : -1);
 }
 
 static void print_csv(const struct bench_cfg *cfg, const struct bench_stats *st,
@@ -77,22 +85,23 @@ static void print_csv(const struct bench_cfg *cfg, const struct bench_stats *st,
 {
 	puts("mode,address,conns,threads,length,depth,rate,duration_s,"
 	     "msgs_per_sec,bytes_per_sec,p50_us,p90_us,p99_us,p999_us,max_us,"
-	     "msgs,errors,connect_failures");
+	     "msgs,errors,connect_failures,client");
 	printf("%s,%s,%u,%u,%u,%u,%.1f,%g,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,"
-	       "%llu,%llu,%llu\n",
+	       "%llu,%llu,%llu,%s\n",
 	       mode_name[cfg->mode], cfg->addr_name, cfg->conns, cfg->threads,
 	       cfg->len, cfg->depth, cfg->rate, cfg->duration,
 	       s->mps, s->bps, s->p50, s->p90, s->p99, s->p999, s->max,
 	       (unsigned long long)st->msgs, s->errors,
-	       (unsigned long long)st->connect_failures);
+	       (unsigned long long)st->connect_failures,
+	       bench_client_name(cfg->client));
 }
 
 static void print_table(const struct bench_cfg *cfg,
 			const struct bench_stats *st, const struct summary *s)
 {
-	printf("kecho-bench %s %s: %u conns, %u threads, %u B messages",
+	printf("kecho-bench %s %s: %u conns, %u %sthreads, %u B messages",
 	       mode_name[cfg->mode], cfg->addr_name, cfg->conns, cfg->threads,
-	       cfg->len);
+	       cfg->client == CLIENT_THREAD ? "blocking " : "", cfg->len);
 	if (cfg->mode == MODE_PIPELINE)
 		printf(", depth %u", cfg->depth);
 	if (cfg->mode == MODE_RATE)
@@ -112,6 +121,10 @@ static void print_table(const struct bench_cfg *cfg,
 	       (unsigned long long)st->err[ERR_STALL]);
 	printf("  connect failures %llu\n",
 	       (unsigned long long)st->connect_failures);
+	if (st->cpu_busy_s >= 0)
+		printf("  CPU          %.2f s busy of %.2f s (whole machine), %.1f us a message\n",
+		       st->cpu_busy_s, st->cpu_total_s,
+		       st->msgs ? st->cpu_busy_s * 1e6 / st->msgs : 0);
 }
 
 void report_print(const struct bench_cfg *cfg, const struct bench_stats *st)

@@ -24,6 +24,12 @@
 
 #define BACKLOG	4096	/* the kernel caps it at net.core.somaxconn */
 
+__attribute__((weak)) int serve_init(const struct addr *addr)
+{
+	(void)addr;
+	return 0;
+}
+
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
@@ -109,6 +115,8 @@ int main(int argc, char **argv)
 
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
+	if (serve_init(&addr))
+		return 1;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
