@@ -5,9 +5,14 @@
 # debug=1: the debug kernel: time bounds scaled, kmemleak scan at the end.
 # only=: just these sections (the docroot is always made): params,
 # correct, status, traversal, limits, listing, memory, slowloris, many,
-# clients, rmmod, relay, designs, privacy, trace.
+# clients, rmmod, stress, relay, designs, privacy, trace.
+# stress_cycles=N: khttpd-and-kecho stress cycles (default 3).
 cd /kecho || exit 1
-. tests/http/lib.sh
+. tests/lib/ktap.sh
+# what a test must never make the kernel say: the project's one list
+ktap_kernel_log tests/lib/kernel-log.patterns
+# the programs a test may leave behind when it times out
+KTAP_CLIENTS="hclient curl wrk ab h2load nc"
 . tests/http/backend.sh
 
 debug=0
@@ -16,8 +21,10 @@ for arg in "$@"; do
 	case $arg in
 	debug=*) debug=${arg#debug=} ;;
 	only=*) only=${arg#only=} ;;
+	stress_cycles=*) stress_cycles=${arg#stress_cycles=} ;;
 	esac
 done
+: "${stress_cycles:=3}"
 
 want() {
 	[ -z "$only" ] && return 0
@@ -39,10 +46,6 @@ else
 	TEST_TIMEOUT=180
 fi
 export TEST_TIMEOUT
-
-now() {
-	cut -d' ' -f1 /proc/uptime
-}
 
 # awk arithmetic and comparisons: calc EXPR, is EXPR
 calc() {
@@ -194,7 +197,7 @@ bad_param() {
 	why=$1
 	shift
 	unload
-	dmesg -c > /dev/null
+	ktap_klog	# what came before is checked, not dropped
 	if insmod $KO "$@" 2>/dev/null; then
 		diag "insmod $* was accepted"
 		rmmod khttpd
@@ -209,7 +212,7 @@ bad_param() {
 
 load_logs_one_line() {
 	unload
-	dmesg -c > /dev/null
+	ktap_klog	# what came before is checked, not dropped
 	load || return 1
 	dmesg | sed 's/^\[[^]]*\] //' | grep '^khttpd: ' |
 		grep -v 'taints kernel\|tainting kernel' > /tmp/lines
@@ -219,7 +222,7 @@ load_logs_one_line() {
 }
 
 unload_logs_one_line() {
-	dmesg -c > /dev/null
+	ktap_klog	# what came before is checked, not dropped
 	rmmod khttpd || return 1
 	dmesg | sed 's/^\[[^]]*\] //' | grep '^khttpd: ' > /tmp/lines
 	sed 's/^/# /' /tmp/lines
@@ -1026,6 +1029,82 @@ section_rmmod() {
 }
 
 # ---------------------------------------------------------------------------
+# Stress: khttpd and kecho on one ksrv.ko, with both kinds of client at
+# once (wrk on 100 KiB; ktest's mixed echo clients: ping-pong, streams,
+# resets, half-closes), then both modules unloaded under that
+# load, in turn first: every echo client saw its bytes exact until the
+# server ended its connection, each rmmod is prompt, and both modules
+# load again and serve.
+
+KECHO_KO=/kecho/kecho.ko
+KECHO_ST=/proc/net/kecho
+
+# rmmod_timed MODULE: unload it, within 5 s (times the debug scale)
+rmmod_timed() {
+	rt0=$(now)
+	rmmod "$1" || return 1
+	rsecs=$(calc "$(now) - $rt0")
+	diag "rmmod $1 took $rsecs s under load"
+	is "$rsecs < 5 * $scale"
+}
+
+# stress_mixed FIRST SECOND: one cycle, unloading FIRST, then SECOND
+stress_mixed() {
+	loaded || load || return 1
+	grep -q '^kecho ' /proc/modules || insmod $KECHO_KO || return 1
+	rm -f /tmp/ready
+	wrk -t1 -c8 -d60s $U/f100k > /tmp/swrk.out 2>&1 &
+	swrk=$!
+	ktest -a 127.0.0.1:12345 -s $KECHO_ST mixed -t 2 -c 10 \
+		-R /tmp/ready > /tmp/smixed.out 2>&1 &
+	smixed=$!
+	i=0
+	while [ ! -e /tmp/ready ]; do
+		sleep 0.2
+		i=$((i + 1))
+		if [ $i -gt $((300 * scale)) ] || ! kill -0 $smixed 2>/dev/null; then
+			diag "the echo clients did not start"
+			sed 's/^/# /' /tmp/smixed.out
+			kill $swrk $smixed 2>/dev/null
+			return 1
+		fi
+	done
+	before=$(kstat requests)
+	sleep 1
+	st=0
+	[ "$(kstat requests)" -gt "$before" ] || { diag "khttpd served nothing under the mix"; st=1; }
+	rmmod_timed "$1" || st=1
+	rmmod_timed "$2" || st=1
+	wait $smixed || { diag "echo clients failed"; st=1; }
+	sed 's/^/# /' /tmp/smixed.out
+	kill $swrk 2>/dev/null
+	wait $swrk 2>/dev/null
+	[ $st = 0 ] || return 1
+	# both again, serving
+	insmod $KECHO_KO || return 1
+	load || return 1
+	ktest -a 127.0.0.1:12345 -s $KECHO_ST concat > /tmp/secho.out 2>&1 ||
+		{ sed 's/^/# /' /tmp/secho.out; return 1; }
+	sum=$(curl -s $U/f1M | md5sum | cut -d' ' -f1)
+	[ "$sum" = "$md5_1M" ] || { diag "1 MiB after the reload: $sum"; return 1; }
+	rmmod kecho
+}
+
+section_stress() {
+	c=1
+	while [ $c -le "$stress_cycles" ]; do
+		if [ $((c % 2)) = 1 ]; then
+			order="kecho khttpd"
+		else
+			order="khttpd kecho"
+		fi
+		t "stress cycle $c/$stress_cycles: khttpd and kecho clients at once, rmmod ${order% *} then ${order#* } under load, both reload" \
+			stress_mixed $order
+		c=$((c + 1))
+	done
+}
+
+# ---------------------------------------------------------------------------
 # The relay (proxy=): a userspace backend, tests/http/client/hbackend.c
 
 BPORT=9001
@@ -1038,7 +1117,7 @@ BDIR=/srv/backend
 relay_backend() {
 	backend_stop
 	backend_start "$1" $BPORT $BDIR
-	ktap_report "backend in $1 mode listens on $BPORT" $?
+	ktap_ok "backend in $1 mode listens on $BPORT" $?
 }
 
 # relay_load PROXY [PARAMS...]: khttpd relaying to the backend
@@ -1242,7 +1321,7 @@ section_relay() {
 	t "rmmod under relayed wrk: loads" relay_load all
 	t "rmmod under relayed wrk is prompt; the backend is unharmed" relay_rmmod
 	backend_stop
-	ktap_report "the backend exits cleanly" $?
+	ktap_ok "the backend exits cleanly" $?
 }
 
 # ---------------------------------------------------------------------------
@@ -1312,7 +1391,7 @@ privacy() {
 		dmesg | grep "$m" | head -n 5 | sed 's/^/# kernel: /'
 		return 1
 	fi
-	! grep -q "$m" $ktap_klog
+	! grep -q "$m" $ktap_log
 }
 
 # ---------------------------------------------------------------------------
@@ -1348,9 +1427,9 @@ section_trace() {
 	loaded || load
 	tr=$(tracing_dir)
 	if [ -z "$tr" ]; then
-		skip "access-log tracepoint: 3 requests, 3 lines" "no tracefs"
+		ktap_skip "access-log tracepoint: 3 requests, 3 lines" "no tracefs"
 	elif [ ! -e "$tr/events/khttpd/khttpd_request" ]; then
-		skip "access-log tracepoint: 3 requests, 3 lines" "no events/khttpd/khttpd_request in $tr"
+		ktap_skip "access-log tracepoint: 3 requests, 3 lines" "no events/khttpd/khttpd_request in $tr"
 	else
 		t "access-log tracepoint: 3 requests, 3 lines" trace_requests
 	fi
@@ -1387,11 +1466,9 @@ if [ "$debug" = 1 ]; then
 fi
 suite_start=$(now)
 # made in this shell: its variables (the files' sums) are the suite's
-ktap_klog_check
+ktap_klog
 make_docroot
-rc=$?
-ktap_klog_check || rc=1
-ktap_report "docroot made (tmpfs, 0 B..64 MiB, odd names, secret outside)" $rc
+ktap_ok "docroot made (tmpfs, 0 B..64 MiB, odd names, secret outside)" $?
 want params && section_params
 want correct && section_correct
 want status && section_status
@@ -1403,6 +1480,7 @@ want slowloris && section_slowloris
 want many && section_many
 want clients && section_clients
 want rmmod && section_rmmod
+want stress && section_stress
 want relay && section_relay
 want designs && section_designs
 want privacy && t "no client bytes in the kernel log" privacy
@@ -1411,10 +1489,10 @@ if [ "$debug" = 1 ]; then
 	if [ -e $KML ]; then
 		t "kmemleak: no leak after rmmod" kmemleak_none
 	else
-		skip "kmemleak: no leak after rmmod" "no $KML"
+		ktap_skip "kmemleak: no leak after rmmod" "no $KML"
 	fi
 else
 	t "khttpd unloads" unload
 fi
 diag "suite took $(calc "$(now) - $suite_start") s"
-done_testing
+ktap_done

@@ -42,7 +42,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-diag() { echo "# $*"; }
 # t NAME CMD...: CMD as test NAME, with its time (ktap.sh's t runs CMD
 # under a watchdog whose sleep, left behind, would hold check.sh's pipe
 # open for minutes on the host).

@@ -19,7 +19,6 @@ KVER=$(uname -r)
 WWW=/tmp/www
 ktap_kernel_log tests/lib/kernel-log.patterns
 
-diag() { echo "# $*"; }
 loaded() { grep -q "^$1 " /proc/modules; }
 
 # vm/init has loaded /kecho/ksrv.ko (the stock build): start from none of

@@ -5,6 +5,7 @@
 #   ktap_ok NAME STATUS  "ok N NAME" if STATUS is 0, else "not ok N NAME"
 #   ktap_skip NAME WHY   "ok N NAME # SKIP WHY"
 #   ktap_diag [FILE]     FILE (or stdin) as "# " diagnostics
+#   diag TEXT...         one "# TEXT" line
 #   t NAME CMD...        run CMD (a program or a shell function) as test
 #                        NAME, within the time limit; ktap_ok on its status
 #   t_fails NAME CMD...  the same for a documented limit: ok if CMD exits 1
@@ -17,16 +18,25 @@
 # each result is then "not ok" if the kernel logged a line matching
 # PATTERNS (tests/lib/kernel-log.patterns) since the result before.
 #
+# The lines logged since the last result are in $KTAP_SLICE, which a test
+# may read (after ktap_klog) to see what it made the kernel say; the whole
+# run's kernel log is in $ktap_log.
+#
 # KT_SCALE (default 1) is how much slower this boot is than the reference
 # (tests/lib/calibrate.sh); TEST_TIMEOUT (seconds, default 300, scaled,
 # at most TEST_TIMEOUT_MAX, 1800) bounds each command of t and t_fails, so
-# that no test hangs the suite.
+# that no test hangs the suite.  On expiry the command is killed, and so
+# are the programs named in KTAP_CLIENTS (default: ktest kecho-bench nc),
+# the suite's clients.  A suite may define ktap_cleanup, which t and
+# t_fails run after every test.
 
 ktap_n=0
 ktap_pass=0
 ktap_fail=0
 ktap_pat=
 ktap_log=/tmp/kernel.log
+KTAP_SLICE=/tmp/klog.new
+: "${KTAP_CLIENTS:=ktest kecho-bench nc}"
 
 # SECONDS x KT_SCALE, an integer, at least SECONDS.
 scaled() {
@@ -42,6 +52,10 @@ scaled_ms() {
 
 ktap_diag() {
 	sed 's/^/# /' "$@"
+}
+
+diag() {
+	echo "# $*"
 }
 
 # A pattern file for grep -f: comments and empty lines dropped (an empty
@@ -105,16 +119,26 @@ ktap_limited() {
 		ktap_lim=${TEST_TIMEOUT_MAX:-1800}
 	( "$@" ) &
 	ktap_pid=$!
-	( sleep "$ktap_lim"
+	# the watchdog takes its sleep with it when it is stopped
+	( trap 'kill $ktap_sleep 2>/dev/null; exit 0' TERM
+	  sleep "$ktap_lim" &
+	  ktap_sleep=$!
+	  wait $ktap_sleep || exit 0
 	  echo "# timed out after $ktap_lim s"
-	  killall -q ktest kecho-bench nc 2>/dev/null
-	  kill $ktap_pid 2>/dev/null ) &
+	  kill $ktap_pid 2>/dev/null
+	  # shellcheck disable=SC2086
+	  killall -q $KTAP_CLIENTS 2>/dev/null ) &
 	ktap_wd=$!
 	wait $ktap_pid
 	ktap_rc=$?
 	kill $ktap_wd 2>/dev/null
 	wait $ktap_wd 2>/dev/null
 	return $ktap_rc
+}
+
+ktap_after() {
+	command -v ktap_cleanup > /dev/null && ktap_cleanup
+	return 0
 }
 
 # Seconds since boot, to two decimals.
@@ -129,6 +153,7 @@ t() {
 	ktap_t0=$(now)
 	ktap_limited "$@"
 	ktap_trc=$?
+	ktap_after
 	echo "# $ktap_name: $(awk "BEGIN { printf \"%.1f\", $(now) - $ktap_t0 }") s"
 	ktap_ok "$ktap_name" $ktap_trc
 }
@@ -138,7 +163,9 @@ t_fails() {
 	shift
 	ktap_klog
 	ktap_limited "$@"
-	[ $? = 1 ]
+	ktap_trc=$?
+	ktap_after
+	[ $ktap_trc = 1 ]
 	ktap_ok "$ktap_name" $?
 }
 

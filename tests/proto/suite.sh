@@ -6,7 +6,10 @@
 # debug=1: the debug kernel; smaller transfers where KASAN makes them slow.
 # only=WORD: only the tests whose name contains WORD.
 cd /kecho || exit 1
-. tests/proto/lib.sh
+. tests/lib/ktap.sh
+# what a test must never make the kernel say: the project's one list
+ktap_kernel_log tests/lib/kernel-log.patterns
+KTAP_CLIENTS=pclient
 
 debug=0 cycles= stream_mib= only=
 for a in "$@"; do
@@ -27,7 +30,7 @@ if [ "$debug" = 1 ]; then
 	# AMP_DELAY: the reader must be slower than the debug kernel's
 	# ~3 MB/s producer, or nothing is ever queued (16 KiB per 20 ms)
 	AMP_IN=16384 AMP_DELAY=20000 LIN_IN=4096 SLACK=4000 RCVBUF=-1
-	PT_TIMEOUT=900
+	TEST_TIMEOUT=900
 else
 	: "${cycles:=4}" "${stream_mib:=256}"
 	AMP_IN=65536 AMP_DELAY=500 LIN_IN=16384 SLACK=2500 RCVBUF=262144
@@ -40,7 +43,7 @@ PROC=ksrv_testproto
 SLOP=16384
 
 fail() {
-	say "FAIL: $*"
+	diag "FAIL: $*"
 	return 1
 }
 
@@ -82,24 +85,24 @@ expect_kv() {	# PROCNAME KEY VALUE
 # shows errors 0, no "connection closed on error" line (defect 8), and for
 # ksrv_testproto every open had exactly one close.
 rmmod_clean() {
-	rc_t0=$(pt_uptime)
+	rc_t0=$(now)
 	rmmod "$1" || { fail "rmmod $1"; return 1; }
-	rc_secs=$(awk "BEGIN { printf \"%.2f\", $(pt_uptime) - $rc_t0 }")
-	pt_klog
-	stopped=$(grep "$1: stopped in" $PT_SLICE | tail -n 1)
-	say "rmmod $1: ${rc_secs} s: ${stopped#*] }"
+	rc_secs=$(awk "BEGIN { printf \"%.2f\", $(now) - $rc_t0 }")
+	ktap_klog
+	stopped=$(grep "$1: stopped in" $KTAP_SLICE | tail -n 1)
+	diag "rmmod $1: ${rc_secs} s: ${stopped#*] }"
 	rr=0
 	awk "BEGIN { exit !($rc_secs <= 10) }" ||
 		{ fail "rmmod $1 took $rc_secs s"; rr=1; }
 	echo "$stopped" | grep -q 'errors 0$' ||
 		{ fail "rmmod $1: errors in '$stopped'"; rr=1; }
-	if grep "connection closed on error" $PT_SLICE > /tmp/pt-err; then
+	if grep "connection closed on error" $KTAP_SLICE > /tmp/pt-err; then
 		sed 's/^/# /' /tmp/pt-err | head -n 5
 		{ fail "connections closed on error"; rr=1; }
 	fi
 	if [ "$1" = ksrv_testproto ]; then
-		line=$(grep 'ksrv_testproto: unloaded:' $PT_SLICE | tail -n 1)
-		say "${line#*] }"
+		line=$(grep 'ksrv_testproto: unloaded:' $KTAP_SLICE | tail -n 1)
+		diag "${line#*] }"
 		echo "$line" | awk '{
 			for (i = 1; i < NF; i++) v[$i] = $(i + 1)
 			exit !(v["opens"] == v["closes"] && v["double_closes"] == 0 &&
@@ -111,7 +114,7 @@ rmmod_clean() {
 	[ "$rr" = 0 ]
 }
 
-pt_cleanup() {
+ktap_cleanup() {
 	killall -q pclient 2>/dev/null
 	rmmod ksrv_testproto 2>/dev/null
 	rmmod kecho 2>/dev/null
@@ -140,7 +143,7 @@ t_amplify_mem() {
 	pclient amplify port=$TPP in=$AMP_IN delay=$AMP_DELAY proc=$PROC \
 		memmax="$(mem_bound $cap)" || rc=1
 	mq=$(kv $PROC max_queued)
-	say "max_queued $mq, send_cap $cap, cap_violations $(kv $PROC cap_violations)"
+	diag "max_queued $mq, send_cap $cap, cap_violations $(kv $PROC cap_violations)"
 	[ "$mq" -le $cap ] || { fail "max_queued $mq over send_cap"; rc=1; }
 	expect_kv $PROC cap_violations 0 || rc=1
 	[ "$mq" -gt 0 ] || { fail "nothing was ever queued: no backpressure seen"; rc=1; }
@@ -188,7 +191,7 @@ t_timer() {	# fire|cancel|rearm
 	tp_load mode=timer || return 1
 	rc=0
 	pclient timer port=$TPP what="$1" ms=500 slack=$SLACK || rc=1
-	say "timer_fired $(kv $PROC timer_fired)"
+	diag "timer_fired $(kv $PROC timer_fired)"
 	rmmod_clean ksrv_testproto || rc=1
 	[ "$rc" = 0 ]
 }
@@ -201,7 +204,7 @@ t_close_once() {
 	rc=0
 	pclient conns port=$TPP n=$n threads=4 || rc=1
 	wait_for 30 kv_is $PROC closes $n
-	for k in opens closes active; do say "$k $(kv $PROC $k)"; done
+	for k in opens closes active; do diag "$k $(kv $PROC $k)"; done
 	expect_kv $PROC opens $n || rc=1
 	expect_kv $PROC closes $n || rc=1
 	expect_kv $PROC active 0 || rc=1
@@ -232,11 +235,11 @@ t_close_stress() {
 		[ $m = amplify ] && pclient amplify port=$TPP in=4096 delay=2000 \
 			> /dev/null 2>&1 &
 		sleep 3
-		rmmod_clean ksrv_testproto || { rc=1; say "cycle $i ($m) failed"; }
+		rmmod_clean ksrv_testproto || { rc=1; diag "cycle $i ($m) failed"; }
 		wait $cpid || { rc=1; cat /tmp/chaos.out; }
 		wait
 	done
-	say "$cycles cycles"
+	diag "$cycles cycles"
 	[ "$rc" = 0 ]
 }
 
@@ -296,7 +299,7 @@ t_kthread_ref() {
 	rc=0
 	wait_ready /tmp/ready.h $hp || rc=1
 	r1=$(cat /sys/module/ksrv/refcnt)
-	say "ksrv refcnt: $r0 without connections, $r1 with 100 kthread connections"
+	diag "ksrv refcnt: $r0 without connections, $r1 with 100 kthread connections"
 	[ "$r1" -ge $((r0 + 100)) ] || { fail "refcnt rose by $((r1 - r0)), not 100"; rc=1; }
 	rmmod_clean ksrv_testproto || rc=1
 	wait $hp || rc=1
@@ -310,7 +313,7 @@ t_kthread_ref() {
 		fi
 		sleep 0.2
 	done
-	[ -e /sys/module/ksrv ] || say "rmmod ksrv succeeded after $i retries"
+	[ -e /sys/module/ksrv ] || diag "rmmod ksrv succeeded after $i retries"
 	insmod /kecho/ksrv.ko 2>/dev/null
 	[ "$rc" = 0 ]
 }
@@ -323,11 +326,11 @@ t_backlog() {
 	insmod /kecho/kecho.ko port=$KEP backlog=1000000 || rc=1
 	echo "$old" > /proc/sys/net/core/somaxconn
 	[ $rc = 0 ] || return 1
-	pt_klog
-	line=$(grep 'kecho: listening on' $PT_SLICE | tail -n 1)
-	say "${line#*] }"
+	ktap_klog
+	line=$(grep 'kecho: listening on' $KTAP_SLICE | tail -n 1)
+	diag "${line#*] }"
 	expect_kv kecho backlog 1000 || rc=1
-	echo "$line" | grep -q ' backlog=1000 ' || { fail "the load line does not say backlog=1000"; rc=1; }
+	echo "$line" | grep -q ' backlog=1000 ' || { fail "the load line does not diag backlog=1000"; rc=1; }
 	pclient echo port=$KEP bytes=4096 || rc=1
 	rmmod_clean kecho || rc=1
 	[ "$rc" = 0 ]
@@ -339,7 +342,7 @@ t_trunc_idle() {
 	rc=0
 	pclient flood port=$KEP bytes=$((16 << 20)) wait=7 expect=rst \
 		proc=kecho minq=4096 || rc=1
-	say "kecho: timeouts $(kv kecho timeouts) aborts $(kv kecho aborts)"
+	diag "kecho: timeouts $(kv kecho timeouts) aborts $(kv kecho aborts)"
 	expect_kv kecho timeouts 1 || rc=1
 	rmmod_clean kecho || rc=1
 	[ "$rc" = 0 ]
@@ -414,11 +417,11 @@ t_vanish() {	# KEEPALIVE
 	if [ "$1" = 0 ]; then
 		sleep 15
 		expect_kv kecho active 1 || rc=1
-		say "keepalive=0: the connection is still there after 15 s"
+		diag "keepalive=0: the connection is still there after 15 s"
 	else
 		wait_for 15 kv_is kecho active 0 ||
 			{ fail "the connection to the vanished peer is still there after 15 s"; rc=1; }
-		say "keepalive=$1: active $(kv kecho active) after $(($(date +%s) - t0)) s, resets $(kv kecho resets)"
+		diag "keepalive=$1: active $(kv kecho active) after $(($(date +%s) - t0)) s, resets $(kv kecho resets)"
 	fi
 	rmmod_clean kecho || rc=1
 	[ "$rc" = 0 ]
@@ -432,7 +435,7 @@ t_kmemleak() {
 	sleep 1
 	echo scan > $KML
 	cat $KML > /tmp/kml
-	say "kmemleak: $(grep -c '^unreferenced object' /tmp/kml) suspects in all"
+	diag "kmemleak: $(grep -c '^unreferenced object' /tmp/kml) suspects in all"
 	if grep -qE 'ksrv_|ktp_' /tmp/kml; then
 		sed 's/^/# /' /tmp/kml | head -n 40
 		return 1
@@ -440,11 +443,11 @@ t_kmemleak() {
 }
 
 run() {	# NAME FUNC ARGS...
-	case "$1" in *"$only"*) pt_run "$@" ;; esac
+	case "$1" in *"$only"*) t "$@" ;; esac
 }
 
 echo "KTAP version 1"
-say "engine API suite: debug=$debug cycles=$cycles stream_mib=$stream_mib, kernel $(uname -r)"
+diag "engine API suite: debug=$debug cycles=$cycles stream_mib=$stream_mib, kernel $(uname -r)"
 [ "$debug" = 1 ] && [ -e $KML ] && echo clear > $KML
 suite_t0=$(date +%s)
 run "amplify: mem_bytes within send_cap under a slow reader ($((AMP_IN / 1024)) KiB in, $((AMP_IN / 1024)) MB out)" t_amplify_mem
@@ -471,5 +474,5 @@ run "defect 4: keepalive=2 finds a vanished peer within 15 s" t_vanish 2
 run "defect 4: keepalive=0 keeps a vanished peer (the check can fail)" t_vanish 0
 run "on_close exactly once over $cycles stress cycles, rmmod under load" t_close_stress
 [ "$debug" = 1 ] && [ -e $KML ] && run "kmemleak: nothing leaked from ksrv or ksrv_testproto" t_kmemleak
-say "suite took $(($(date +%s) - suite_t0)) s"
-pt_done
+diag "suite took $(($(date +%s) - suite_t0)) s"
+ktap_done
