@@ -189,19 +189,24 @@ void conn_sent(struct worker *w, struct conn *c, size_t n, uint64_t now)
 	}
 }
 
-/* Generate as much of messages [tx_seq, due) as fits the scratch buffer. */
-static size_t generate(struct worker *w, const struct conn *c)
+/*
+ * Generate into the scratch buffer as much of messages [tx_seq, due) as
+ * fits in @limit bytes (at most BUF_LEN).
+ */
+size_t conn_generate(struct worker *w, const struct conn *c, size_t limit)
 {
 	uint32_t len = w->cfg->len, off = c->tx_off;
 	uint64_t seq = c->tx_seq;
 	struct proto_msg m;
 	size_t n = 0;
 
-	while (n < BUF_LEN && seq < c->due) {
+	if (limit > BUF_LEN)
+		limit = BUF_LEN;
+	while (n < limit && seq < c->due) {
 		size_t take = len - off;
 
-		if (take > BUF_LEN - n)
-			take = BUF_LEN - n;
+		if (take > limit - n)
+			take = limit - n;
 		proto_msg_init(&m, c->id, seq, len);
 		proto_fill(&m, off, w->buf + n, take);
 		n += take;
@@ -221,7 +226,7 @@ static size_t generate(struct worker *w, const struct conn *c)
 int conn_send(struct worker *w, struct conn *c, uint64_t now)
 {
 	while (c->state == CONN_OPEN && c->tx_seq < c->due) {
-		size_t n = generate(w, c);
+		size_t n = conn_generate(w, c, BUF_LEN);
 		ssize_t r = send(c->fd, w->buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (r < 0) {

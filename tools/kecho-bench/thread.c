@@ -89,26 +89,10 @@ static int thread_connect(struct worker *w, struct conn *c)
 /* Send what may go out now: up to the window, of messages [tx_seq, due). */
 static int thread_send(struct worker *w, struct conn *c)
 {
-	uint32_t len = w->cfg->len, off = c->tx_off;
-	uint64_t owed = c->tx_bytes - c->rx_bytes, seq = c->tx_seq;
-	size_t room = WINDOW - owed, n = 0;
-	struct proto_msg m;
+	uint64_t owed = c->tx_bytes - c->rx_bytes;
+	size_t n = conn_generate(w, c, WINDOW - owed);
 	ssize_t r;
 
-	while (n < room && seq < c->due) {
-		size_t take = len - off;
-
-		if (take > room - n)
-			take = room - n;
-		proto_msg_init(&m, c->id, seq, len);
-		proto_fill(&m, off, w->buf + n, take);
-		n += take;
-		off += take;
-		if (off == len) {
-			seq++;
-			off = 0;
-		}
-	}
 	r = send(c->fd, w->buf, n, MSG_NOSIGNAL);
 	if (r < 0) {
 		if (errno == EINTR)
