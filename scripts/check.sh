@@ -56,7 +56,8 @@ run_suite() {
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-http-debug \
 		VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/debug/initramfs.cpio.gz" tests/http/suite.sh debug=1 \
-			only=correct,status,traversal,limits,memory,slowloris,rmmod,relay,privacy ;;
+			only=params,correct,status,traversal,limits,listing,memory,slowloris,rmmod,stress,relay,privacy,trace \
+			stress_cycles=2 ;;
 	proto)
 		VM_OUT=$build/vm-proto VM_TIMEOUT=1800 "$top/vm/run.sh" run \
 			"$build/stock/initramfs.cpio.gz" tests/proto/suite.sh ;;
