@@ -155,14 +155,25 @@ section_peers() {
 		if [ $peer = sockmap ]; then
 			peer_t "sockmap peer: no backpressure: a client that does not read sends all 16 MiB (3, documented limit)" \
 				no_backpressure $P
-			# what it can do: large messages, echoed exactly
-			peer_t "sockmap peer: 4 MB messages, 4 in flight, exact (3)" \
-				bench_quiet -a 127.0.0.1:12346 -c 4 -T 2 -t 1 -w 0 \
-				-l 4000000 -m pipeline -d 4
+			# what it can do: large messages, echoed exactly (on the
+			# debug kernel, 3 MB/s under KASAN, 4 MB in flight rather
+			# than 64: kecho-bench calls 5 s without progress a stall)
+			if [ "$debug" = 1 ]; then
+				big="-c 2 -l 1000000 -d 2"
+			else
+				big="-c 4 -l 4000000 -d 4"
+			fi
+			peer_t "sockmap peer: large messages, several in flight, exact (3)" \
+				bench_quiet -a 127.0.0.1:12346 $big -T 2 -t 1 -w 0 -m pipeline
 		else
 			peer_t "$peer peer: 16 MiB to a slow reader (3)" $P stream
 		fi
-		peer_t "$peer peer: 10,000 connections at once (4)" $P many -n 10000
+		# on the debug kernel (only sockmap runs there) 10,000 took 281 s
+		if [ "$debug" = 1 ]; then
+			peer_t "$peer peer: 1,000 connections at once (4)" $P many -n 1000
+		else
+			peer_t "$peer peer: 10,000 connections at once (4)" $P many -n 10000
+		fi
 		peer_t "$peer peer: half-close (5)" $P halfclose
 		peer_t "$peer peer: client resets (5)" $P reset
 		peer_t "$peer peer: 10 blocking client threads, ping-pong, exact" \
