@@ -65,7 +65,7 @@ run_suite() {
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-proto-debug \
 		VM_TIMEOUT=3600 "$top/vm/run.sh" run \
 			"$build/debug/initramfs.cpio.gz" tests/proto/suite.sh debug=1 \
-			cycles=4 stream_mib=32 ;;
+			cycles=20 stream_mib=32 ;;
 	kunit)
 		KERNEL=$(cat "$build/debug/kdir")/bzImage VM_OUT=$build/vm-kunit \
 		VM_TIMEOUT=600 "$top/vm/run.sh" run \
