@@ -158,6 +158,7 @@ void conn_fail(struct worker *w, struct conn *c, enum err_kind kind,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int conn_send(struct worker *w, struct conn *c, uint64_t now);
 int conn_recv(struct worker *w, struct conn *c);
+void conn_fail_eof(struct worker *w, struct conn *c);
 size_t conn_generate(struct worker *w, const struct conn *c, size_t limit);
 void conn_sent(struct worker *w, struct conn *c, size_t n, uint64_t now);
 int conn_consume(struct worker *w, struct conn *c, const uint8_t *p,

@@ -308,6 +308,14 @@ int conn_consume(struct worker *w, struct conn *c, const uint8_t *p,
 	return 0;
 }
 
+/* The server closed @c while echoes were still owed. */
+void conn_fail_eof(struct worker *w, struct conn *c)
+{
+	conn_fail(w, c, ERR_EOF,
+		  "conn %u: closed by the server with %llu bytes unechoed",
+		  c->id, (unsigned long long)(c->tx_bytes - c->rx_bytes));
+}
+
 /* Read to EAGAIN.  Returns as conn_consume(). */
 int conn_recv(struct worker *w, struct conn *c)
 {
@@ -322,9 +330,7 @@ int conn_recv(struct worker *w, struct conn *c)
 			continue;
 		}
 		if (r == 0) {
-			conn_fail(w, c, ERR_EOF,
-				  "conn %u: closed by the server with %llu bytes unechoed",
-				  c->id, (unsigned long long)(c->tx_bytes - c->rx_bytes));
+			conn_fail_eof(w, c);
 			return -1;
 		}
 		if (errno == EINTR)

@@ -114,9 +114,7 @@ static int thread_recv(struct worker *w, struct conn *c)
 	if (r > 0)
 		return conn_consume(w, c, w->buf, r, now_ns()) < 0 ? -1 : 0;
 	if (r == 0) {
-		conn_fail(w, c, ERR_EOF,
-			  "conn %u: closed by the server with %llu bytes unechoed",
-			  c->id, (unsigned long long)(c->tx_bytes - c->rx_bytes));
+		conn_fail_eof(w, c);
 		return -1;
 	}
 	if (errno == EINTR)
