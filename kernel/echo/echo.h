@@ -5,5 +5,6 @@
 #include "../engine/ksrv.h"
 
 extern const struct ksrv_proto kecho_proto;
+extern const struct ksrv_proto kecho_zerocopy_proto;
 
 #endif /* KECHO_ECHO_H */

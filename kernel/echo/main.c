@@ -14,6 +14,10 @@
 
 KSRV_MODULE_PARAMS(12345);
 
+static bool zerocopy;
+module_param(zerocopy, bool, 0444);
+MODULE_PARM_DESC(zerocopy, "Echo received pages by reference, without copying them (event design) (default: off)");
+
 static struct ksrv_server *kecho_server;
 
 static int __init kecho_init(void)
@@ -25,7 +29,8 @@ static int __init kecho_init(void)
 	err = ksrv_config_parse(&cfg, &params);
 	if (err)
 		return err;
-	kecho_server = ksrv_server_start(&kecho_proto, &cfg, NULL);
+	kecho_server = ksrv_server_start(zerocopy ? &kecho_zerocopy_proto :
+					 &kecho_proto, &cfg, NULL);
 	return PTR_ERR_OR_ZERO(kecho_server);
 }
 

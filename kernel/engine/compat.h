@@ -4,6 +4,7 @@
  *
  *   6.1   Debian 12: kernel_sendpage(), namespaces as bare identifiers.
  *   6.5   kernel_sendpage() is gone; TCP honours MSG_SPLICE_PAGES.
+ *   6.12  An skb's frags may be unreadable (device memory): check first.
  *   6.13  EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS() take strings.
  *   6.16  from_timer() is renamed timer_container_of().
  *   6.17  WQ_PERCPU: a per-CPU workqueue says so (7.x warns if it does
@@ -18,6 +19,7 @@
 #ifndef KSRV_COMPAT_H
 #define KSRV_COMPAT_H
 
+#include <linux/skbuff.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
@@ -47,6 +49,16 @@
 #else
 #define ksrv_sockaddr_arg(addr)	((struct sockaddr *)(addr))
 #endif
+
+/* Whether the CPU may read @skb's frags (not device memory). */
+static inline bool ksrv_skb_frags_readable(const struct sk_buff *skb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return skb_frags_readable(skb);
+#else
+	return true;
+#endif
+}
 
 struct socket;
 struct page;

@@ -26,6 +26,7 @@
 #ifndef KSRV_INTERNAL_H
 #define KSRV_INTERNAL_H
 
+#include <linux/bvec.h>
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -62,6 +63,7 @@ enum ksrv_stat {
 	KSRV_STAT_CLOSED,
 	KSRV_STAT_BYTES_IN,
 	KSRV_STAT_BYTES_OUT,
+	KSRV_STAT_BYTES_REF,	/* received bytes sent on by page reference */
 	KSRV_STAT_ERRORS,	/* our failures: memory, accept, socket */
 	KSRV_STAT_RESETS,	/* the peer reset or vanished */
 	KSRV_STAT_TIMEOUTS,	/* closed by idle_timeout */
@@ -209,6 +211,21 @@ int ksrv_msg_flags(unsigned int flags);
 void ksrv_timers_init(struct ksrv_conn *conn);
 void ksrv_timers_start(struct ksrv_conn *conn);
 void ksrv_timers_shutdown(struct ksrv_conn *conn);
+
+/* rxpages.c: received bytes as page pieces, for on_pages */
+#define KSRV_RXP_PIECES		16
+struct ksrv_rxp {
+	struct bio_vec vec[KSRV_RXP_PIECES];	/* each holds a page ref */
+	unsigned int n;
+	size_t len;			/* bytes in vec[] */
+	size_t by_ref;			/* of those, not copied */
+	struct page *copy;		/* our page for copied bytes, or NULL */
+	unsigned int copy_used;
+};
+
+size_t ksrv_rxp_take(struct ksrv_conn *conn, struct ksrv_rxp *rxp,
+		     size_t want);
+void ksrv_rxp_release(struct ksrv_rxp *rxp);
 
 /* scratch.c */
 int ksrv_scratch_init(struct ksrv_server *srv);

@@ -22,6 +22,9 @@
 
 #include "internal.h"
 
+/* The stack buffer for when the scratch buffer is not there or needed. */
+#define KSRV_IO_SMALL	256
+
 static void ksrv_io_data_ready(struct sock *sk)
 {
 	struct ksrv_conn *conn;
@@ -134,26 +137,68 @@ static size_t ksrv_io_room(struct ksrv_conn *conn, size_t size)
 }
 
 /*
+ * For a protocol with on_pages: hand it up to @room bytes as page pieces.
+ * Returns the bytes handed over (0: none were there, or none could be
+ * taken; the caller then receives the usual way) and sets *ret to the
+ * protocol's verdict.
+ */
+static int ksrv_io_pages(struct ksrv_conn *conn, size_t room, int *ret)
+{
+	const struct ksrv_proto *proto = conn->srv->proto;
+	struct ksrv_rxp rxp;
+	size_t n;
+
+	n = ksrv_rxp_take(conn, &rxp, room);
+	if (n)
+		*ret = ksrv_conn_verdict(conn,
+					 proto->on_pages(conn, rxp.vec, rxp.n));
+	ksrv_rxp_release(&rxp);
+	return n;
+}
+
+/* One receive for the protocol: returns as recvmsg(), *ret the verdict. */
+static int ksrv_io_recv_one(struct ksrv_conn *conn, void *buf, size_t room,
+			    int *ret)
+{
+	int n;
+
+	if (conn->srv->proto->on_pages) {
+		n = ksrv_io_pages(conn, room, ret);
+		if (n)
+			return n;
+		/* FIN, an error, or bytes that could not be taken so */
+		room = min_t(size_t, room, KSRV_IO_SMALL);
+	}
+	n = ksrv_conn_recv(conn, buf, room, MSG_DONTWAIT);
+	if (n > 0)
+		*ret = ksrv_conn_verdict(conn,
+					 conn->srv->proto->on_data(conn, buf, n));
+	return n;
+}
+
+/*
  * Receive and hand bytes to the protocol until the socket is empty, the
  * protocol is busy writing or full, or the budget is spent.  Returns 0,
- * or a reason to close.
+ * or a reason to close.  A protocol with on_pages needs no scratch buffer:
+ * a small one on the stack takes what cannot come by reference.
  */
 static int ksrv_io_receive(struct ksrv_conn *conn)
 {
 	struct ksrv_server *srv = conn->srv;
-	struct ksrv_scratch *slot;
+	struct ksrv_scratch *slot = NULL;
 	int budget = KSRV_IO_BUDGET;
-	u8 small[256];
+	u8 small[KSRV_IO_SMALL];
 	size_t size;
 	int ret = 0;
-	void *buf;
+	void *buf = NULL;
 
-	buf = ksrv_scratch_get(srv, &slot);
+	if (!srv->proto->on_pages)
+		buf = ksrv_scratch_get(srv, &slot);
 	size = KSRV_SCRATCH_SIZE;
 	if (!buf) {
 		/* memory is short: go on slowly rather than drop the peer */
 		buf = small;
-		size = sizeof(small);
+		size = srv->proto->on_pages ? KSRV_SCRATCH_SIZE : sizeof(small);
 	}
 	while (!ret) {
 		size_t room = ksrv_io_room(conn, size);
@@ -161,7 +206,7 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 
 		if (!room)
 			break;
-		n = ksrv_conn_recv(conn, buf, room, MSG_DONTWAIT);
+		n = ksrv_io_recv_one(conn, buf, room, &ret);
 		if (n == -EAGAIN)
 			break;
 		if (n < 0) {
@@ -172,7 +217,6 @@ static int ksrv_io_receive(struct ksrv_conn *conn)
 			set_bit(KSRV_CONN_RX_EOF, &conn->flags);
 			break;
 		}
-		ret = ksrv_conn_verdict(conn, srv->proto->on_data(conn, buf, n));
 		if (ret || ksrv_io_busy(conn))
 			break;
 		budget -= n;

@@ -30,6 +30,7 @@
 
 struct ksrv_conn;
 struct ksrv_server;
+struct bio_vec;
 struct page;
 struct seq_file;
 
@@ -117,6 +118,19 @@ struct ksrv_proto {
 	 * verdict or a negative errno (the connection is then reset).
 	 */
 	int (*on_data)(struct ksrv_conn *conn, const void *buf, size_t len);
+	/*
+	 * Bytes received, as @n page pieces, in order: instead of on_data
+	 * where the protocol sets it (the event design; the others call
+	 * on_data).  Where the bytes lay in the skb's page fragments the
+	 * pieces are those pages, taken by reference and not copied; other
+	 * bytes were copied into the engine's pages.  Pass a piece to
+	 * ksrv_conn_send_page() to send it on without a copy.  The pieces
+	 * are valid during the call only; a send takes its own reference.
+	 * FIN, resets and errors still come the usual way.  Returns as
+	 * on_data.  Optional.
+	 */
+	int (*on_pages)(struct ksrv_conn *conn, const struct bio_vec *vec,
+			unsigned int n);
 	/* The send queue is empty and the protocol asked for this. */
 	int (*on_writable)(struct ksrv_conn *conn);
 	/* The connection's timer (ksrv_conn_timer()) expired. */

@@ -20,6 +20,7 @@ static const char *const ksrv_stat_names[KSRV_STAT_NR] = {
 	[KSRV_STAT_CLOSED] = "closed",
 	[KSRV_STAT_BYTES_IN] = "bytes_in",
 	[KSRV_STAT_BYTES_OUT] = "bytes_out",
+	[KSRV_STAT_BYTES_REF] = "bytes_in_by_ref",
 	[KSRV_STAT_ERRORS] = "errors",
 	[KSRV_STAT_RESETS] = "resets",
 	[KSRV_STAT_TIMEOUTS] = "timeouts",

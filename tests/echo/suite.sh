@@ -8,7 +8,8 @@
 #   cycles=N     stress cycles (default 5)
 #   debug=1      on the debug kernel: kmemleak scans at the end
 #   only=A,B     just these sections: basic, limits, params, ipv6, legacy,
-#                peers, stress (kmemleak scans run whenever debug=1)
+#                zerocopy, peers, stress (kmemleak scans run whenever
+#                debug=1)
 # Environment: KT_SCALE, this boot's slowness (vm/init measures it).
 cd /kecho || exit 1
 cycles=5
@@ -184,6 +185,77 @@ section_peers() {
 	done
 }
 
+# /proc/net/kecho's counter KEY
+kstat() { awk -v k="$1" '$1 == k { print $2 }' $ST; }
+
+# by_ref CMP KIND BENCH-ARGS...: run kecho-bench, then compare the bytes it
+# made go by reference with those it sent: CMP none (not one), most (at
+# least 3 in 4) or some (at least one).
+by_ref() {
+	br_cmp=$1
+	shift
+	br_ref0=$(kstat bytes_in_by_ref)
+	br_in0=$(kstat bytes_in)
+	bench_quiet -w 0 "$@" || return 1
+	br_ref=$(($(kstat bytes_in_by_ref) - br_ref0))
+	br_in=$(($(kstat bytes_in) - br_in0))
+	diag "$br_ref of $br_in bytes received went by reference"
+	[ "$br_in" -gt 0 ] || return 1
+	case $br_cmp in
+	none) [ "$br_ref" = 0 ] ;;
+	most) [ $((br_ref * 4)) -ge $((br_in * 3)) ] ;;
+	some) [ "$br_ref" -gt 0 ] ;;
+	esac
+}
+
+mem_available_kb() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
+
+# Every page reference taken is dropped: after many MiB echoed by
+# reference and the module unloaded, MemAvailable is back within half of
+# what went by reference (a leaked reference keeps its whole page).
+no_page_leak() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	npl_before=$(mem_available_kb)
+	fresh zerocopy=1 || return 1
+	bench_quiet -c 4 -l 65536 -m pipeline -d 4 -t "$(scaled 3)" -w 0 ||
+		return 1
+	npl_ref=$(($(kstat bytes_in_by_ref) / 1024))
+	unload || return 1
+	sleep 1
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	npl_after=$(mem_available_kb)
+	diag "$npl_ref KiB by reference; MemAvailable $npl_before KiB before, $npl_after KiB after"
+	[ "$npl_ref" -ge 16384 ] || { diag "too little by reference to tell"; return 1; }
+	[ $((npl_before - npl_after)) -lt $((npl_ref / 2)) ]
+}
+
+# Echo without the copy (zerocopy=1, the event design's on_pages).
+section_zerocopy() {
+	fresh
+	t "zerocopy=0 (default): 4 KiB messages are copied, none by reference" \
+		by_ref none -a "$ADDR" -c 4 -l 4096 -t 1
+	fresh zerocopy=1
+	t "zerocopy=1: exact echo, all byte values, 1 B to 1 MiB" kt sizes
+	t "zerocopy=1: three writes, one read: nothing more" kt concat
+	t "zerocopy=1: 4 KiB messages go back by reference (at least 3 bytes in 4)" \
+		by_ref most -a "$ADDR" -c 4 -l 4096 -t 1
+	t "zerocopy=1: 64 KiB pipelined, by reference, exact" \
+		by_ref most -a "$ADDR" -c 4 -l 65536 -m pipeline -d 4 -t 1
+	t "zerocopy=1: 64 B messages are copied (too small to pin a page for)" \
+		by_ref none -a "$ADDR" -c 4 -l 64 -t 1
+	t "zerocopy=1: 16 MiB to a slow reader, bounded memory" kt stream -l 65536
+	t "zerocopy=1: half-close: the rest echoed, then EOF" kt halfclose
+	t "zerocopy=1: client resets handled and counted" kt reset
+	t "zerocopy=1: 1,000 connections at once, each echoed" kt many -n 1000
+	engine_rmmod_test "zerocopy=1: rmmod under load; reloads" zerocopy=1
+	fresh zerocopy=1 design=blocking
+	t "zerocopy=1, design=blocking: exact echo (copies: on_data)" kt sizes
+	t "zerocopy=1: no page reference leaked" no_page_leak
+	unload
+}
+
 section_stress() {
 	engine_stress_tests "$cycles"
 }
@@ -192,7 +264,7 @@ echo "KTAP version 1"
 echo "# kernel $(uname -r), $(nproc) CPUs, threads-max $(cat /proc/sys/kernel/threads-max), KT_SCALE ${KT_SCALE:-1}"
 ktap_kernel_log tests/lib/kernel-log.patterns
 [ "$debug" = 1 ] && kmemleak_start
-for section in basic limits params ipv6 legacy peers stress; do
+for section in basic limits params ipv6 legacy zerocopy peers stress; do
 	case ",${only:-$section}," in
 	*",$section,"*) section_$section ;;
 	esac
