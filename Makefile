@@ -37,6 +37,7 @@ help:
 	@echo "                  then khttpd, khttpd relaying to python3, nginx and lighttpd (10 conns x 4 KiB)"
 	@echo "make bench        bench-echo, then bench-http"
 	@echo "make bench-echo   the whole echo benchmark matrix; writes results/ (report.md, plots)"
+	@echo "make bench-zerocopy kecho copying against zerocopy=1 (64 B to 64 KiB); writes results/zerocopy/"
 	@echo "make bench-http   khttpd (and its relay to python3, nginx) vs nginx and lighttpd (wrk, h2load, ab);"
 	@echo "                  writes results/http-report.md (PLAN=quick)"
 	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
@@ -258,11 +259,21 @@ bench: deps
 
 bench-echo: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
-	@VM_OUT=$(BUILD)/vm-bench VM_TIMEOUT=1500 $(TOP)/vm/run.sh bench \
+	@VM_OUT=$(BUILD)/vm-bench VM_TIMEOUT=1800 $(TOP)/vm/run.sh bench \
 		$(STOCK)/initramfs.cpio.gz plan=full secs=$(or $(SECS),2)
 	@mkdir -p $(TOP)/results
 	@cp $(BUILD)/vm-bench/results.log $(TOP)/results/raw.log
 	@python3 $(TOP)/bench/report.py $(TOP)/results/raw.log $(TOP)/results
+
+# kecho copying against kecho zerocopy=1, one boot, three rounds:
+# results/zerocopy/ (about 5 min under TCG).
+bench-zerocopy: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	@VM_OUT=$(BUILD)/vm-bench-zc VM_TIMEOUT=900 $(TOP)/vm/run.sh bench \
+		$(STOCK)/initramfs.cpio.gz plan=zerocopy secs=$(or $(SECS),2)
+	@mkdir -p $(TOP)/results/zerocopy
+	@cp $(BUILD)/vm-bench-zc/results.log $(TOP)/results/zerocopy/raw.log
+	@python3 $(TOP)/bench/report.py $(TOP)/results/zerocopy/raw.log $(TOP)/results/zerocopy
 
 # khttpd (both designs, and relaying to python3 and to nginx), nginx and
 # lighttpd under wrk, h2load and ab
@@ -309,4 +320,4 @@ FORCE:
 .PHONY: all help deps install uninstall dkms dkms-remove deb modules tools http-root check check-all \
 	check-host check-dkms check-install check-stock check-http check-proto proto-modules \
 	check-distros check-debug stress debug-kernel debug-modules \
-	demo bench bench-echo bench-http profile vm-shell fuzz lint clean FORCE
+	demo bench bench-echo bench-zerocopy bench-http profile vm-shell fuzz lint clean FORCE

@@ -17,13 +17,14 @@ import subprocess
 import sys
 
 ORDER = ["kecho-event", "kecho-event-percpu", "kecho-event-unbound",
-         "kecho-event-highpri", "kecho-blocking", "kecho-kthread",
+         "kecho-event-highpri", "kecho-zerocopy", "kecho-blocking", "kecho-kthread",
          "epoll", "uring", "sockmap"]
 LABEL = {
     "kecho-event": "kecho event (CMWQ, per-CPU)",
     "kecho-event-percpu": "kecho event, per-CPU wq",
     "kecho-event-unbound": "kecho event, unbound wq",
     "kecho-event-highpri": "kecho event, high-priority wq",
+    "kecho-zerocopy": "kecho event, zerocopy=1 (pages by reference)",
     "kecho-blocking": "kecho blocking work (old kecho)",
     "kecho-kthread": "kecho kthread per connection",
     "epoll": "userspace epoll",
@@ -236,6 +237,28 @@ def targets(points, servers, idle):
         for c in (10, 100):
             ratio_line(f"event vs epoll, {c} conns × 64 B ping-pong", ev,
                        "epoll", (c, 64, "pingpong"), 1.3)
+        for c in (10, 100):
+            ratio_line(f"thread clients: event vs blocking, {c} conns × 64 B",
+                       ev, "kecho-blocking", (c, 64, "pingpong" + THREAD), 1.2)
+
+        def cost_line(what, other, c, need):
+            a = idx.get((ev, c, 64, "rate"))
+            b = idx.get((other, c, 64, "rate"))
+            ua = a["result"].get("cpu_us_per_msg", -1) if a and ok(a) else -1
+            ub = b["result"].get("cpu_us_per_msg", -1) if b and ok(b) else -1
+            if ua > 0 and ub > 0:
+                lines.append(f"| {what} ≤ {need}× | {ua / ub:.2f}× | "
+                             f"{'yes' if ua / ub <= need else '**no**'} |")
+            elif a or b:
+                lines.append(f"| {what} ≤ {need}× | not measured | – |")
+
+        cost_line("CPU per message, event vs the sockmap floor, 100 conns × 64 B",
+                  "sockmap", 100, 1.5)
+        for c in (10, 100):
+            cost_line(f"CPU per message, event vs epoll, {c} conns × 64 B",
+                      "epoll", c, 0.7)
+            cost_line(f"CPU per message, event vs kthread, {c} conns × 64 B",
+                      "kecho-kthread", c, 0.9)
         p = idx.get((ev, 10000, 64, "pingpong"))
         if p:
             # every connection's first echo is awaited before the clock
@@ -393,6 +416,87 @@ def cost_tables(points, servers, info):
     return rows + [""]
 
 
+def zerocopy_table(points, servers):
+    """kecho copying against kecho zerocopy=1, every shape both ran: the
+    throughput ratio, and for open-loop points the CPU per message."""
+    copy = event_server(servers)
+    if "kecho-zerocopy" not in servers or not copy:
+        return []
+    idx = index(points)
+    shapes = sorted({key(p) for p in points if p["server"] == "kecho-zerocopy"},
+                    key=lambda k: (k[2] == "rate", k[2], k[1], k[0]))
+    rows = ["The same event design, copying each receive through the per-CPU "
+            "buffer (the default) or echoing the received pages by reference "
+            "(`zerocopy=1`). Closed-loop points: messages/s, median of the "
+            "rounds, and zero-copy ÷ copy (above 1: zero-copy is faster). "
+            "Open-loop points (*rate*): busy CPU of the whole guest per "
+            "message, and zero-copy ÷ copy (below 1: zero-copy is cheaper).",
+            "", "| point | copy | zero-copy | zero-copy ÷ copy |",
+            "|---|---:|---:|---:|"]
+    for k in shapes:
+        a, b = idx.get((copy,) + k), idx.get(("kecho-zerocopy",) + k)
+        name = f"{k[0]} conns × {k[1]} B {k[2]}"
+        if not a or not b or not ok(a) or not ok(b):
+            rows.append(f"| {name} | {cell(a) if a else '–'} | "
+                        f"{cell(b) if b else '–'} | **failed** |")
+            continue
+        if k[2] == "rate":
+            ua = a["result"].get("cpu_us_per_msg", -1)
+            ub = b["result"].get("cpu_us_per_msg", -1)
+            if ua > 0 and ub > 0:
+                rows.append(f"| {name} | {ua:.0f} µs | {ub:.0f} µs | "
+                            f"{ub / ua:.2f}× |")
+            continue
+        ra, rb = a["result"]["msgs_per_sec"], b["result"]["msgs_per_sec"]
+        rows.append(f"| {name} | {fmt_rate(ra)} | {fmt_rate(rb)} | "
+                    f"{rb / ra:.2f}× |")
+    return rows + [""]
+
+
+def cost_plot(points, servers, out_dir):
+    """CPU per message against connections at the offered rate, one line
+    a server, one plot per message size."""
+    pts = [p for p in points if key(p)[2] == "rate" and ok(p)
+           and p["result"].get("cpu_us_per_msg", -1) > 0]
+    idx = index(pts)
+    made = []
+    for length in sorted({key(p)[1] for p in pts}):
+        conns = sorted({key(p)[0] for p in pts if key(p)[1] == length})
+        srvs = [s for s in servers if any((s, c, length, "rate") in idx
+                                          for c in conns)]
+        if len(conns) < 2 or not srvs:
+            continue
+        data = os.path.join(out_dir, f"cost-{length}.dat")
+        with open(data, "w") as f:
+            for s in srvs:
+                f.write(f'"{LABEL.get(s, s)}"\n')
+                for c in conns:
+                    p = idx.get((s, c, length, "rate"))
+                    if p:
+                        f.write(f"{c} {p['result']['cpu_us_per_msg']}\n")
+                f.write("\n\n")
+        png = f"cost-{length}B.png"
+        script = f"""
+set terminal pngcairo noenhanced size 900,560 font 'DejaVu Sans,10'
+set output '{os.path.join(out_dir, png)}'
+set title 'CPU per message (whole guest), {length} B, open loop (QEMU TCG, 2 vCPUs: compare ratios)'
+set xlabel 'connections'
+set ylabel 'busy CPU per message (µs)'
+set logscale x
+set yrange [0:*]
+set key outside right top
+set grid
+plot for [i=0:{len(srvs) - 1}] '{data}' index i using 1:2 with linespoints lw 2 title columnheader(1)
+"""
+        r = subprocess.run(["gnuplot"], input=script, text=True,
+                           capture_output=True)
+        if r.returncode == 0:
+            made.append(png)
+        else:
+            print(f"# gnuplot failed: {r.stderr.strip()[:200]}", file=sys.stderr)
+    return made
+
+
 def write_csv(points, path):
     fields = ["server", "conns", "length", "mode", "client", "msgs_per_sec",
               "bytes_per_sec", "p50_us", "p90_us", "p99_us", "p999_us",
@@ -491,9 +595,14 @@ def main():
             md += ratio_table(points, servers, conns, length, mode) + [""]
             for png in plot(points, servers, out_dir, length, mode):
                 md += [f"![{png}]({png})", ""]
+        zc = zerocopy_table(points, servers)
+        if zc:
+            md += ["## Copy against zero-copy echo", ""] + zc
         cost = cost_tables(points, servers, info)
         if cost:
             md += ["## CPU per message", ""] + cost
+            for png in cost_plot(points, servers, out_dir):
+                md += [f"![{png}]({png})", ""]
         thr = thread_tables(points, servers)
         if thr:
             md += ["## Thread-per-connection clients", ""] + thr

@@ -5,10 +5,14 @@
 # Arguments:
 #   plan=demo   10 connections x 64 B ping-pong, each server (a minute or two)
 #   plan=quick  every server at 10 and 100 connections x 64 B ping-pong
-#   plan=full   the whole matrix (make bench), and every server at 10 and
-#               100 connections x 64 B with a client thread per connection
+#   plan=full   the whole matrix (make bench), every server at 10 and
+#               100 connections x 64 B with a client thread per connection,
+#               and plan=cost's points for kecho (event, zero-copy,
+#               kthread), epoll and sockmap
 #   plan=floor  the sockmap floor, kecho's designs and epoll, at 10 and 100
 #               connections x 64 B ping-pong, with either client
+#   plan=zerocopy  kecho copying (the default) against kecho zerocopy=1,
+#               64 B to 64 KiB, throughput and CPU per message
 #   plan=cost   CPU per message: open loop at rate=N messages/s in all
 #               (default 2000), 10/100/1000 connections x 64 B/4 KiB;
 #               the guest's busy CPU from /proc/stat over the measured
@@ -21,7 +25,7 @@
 #               rounds run the headline points again, so that drift and
 #               noise show as spread and the report can take the median
 #   servers=A,B only these servers (kecho-event[-percpu|-unbound|-highpri],
-#               kecho-blocking, kecho-kthread, epoll, uring, sockmap)
+#               kecho-zerocopy, kecho-blocking, kecho-kthread, epoll, uring, sockmap)
 #
 # A point is CONNS:LENGTH:MODE[:thread]; ":thread" runs it with
 # kecho-bench --client thread (a blocking client thread per connection)
@@ -49,6 +53,8 @@ threads=
 rounds=3
 only_servers=
 cost_rate=2000
+cost_servers=
+cost_points=
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
@@ -75,6 +81,9 @@ info() {
 # start_server NAME: load or start it, and wait until it listens.
 start_server() {
 	case $1 in
+	kecho-zerocopy)
+		mod_insmod design=event zerocopy=1 || return 1
+		;;
 	kecho-*)
 		set -- $(echo "${1#kecho-}" | tr '-' ' ')
 		args="design=$1"
@@ -155,7 +164,7 @@ quick)
 	headline=$points
 	;;
 full)
-	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-blocking kecho-kthread epoll uring sockmap"
+	servers="kecho-event-percpu kecho-event-unbound kecho-event-highpri kecho-zerocopy kecho-blocking kecho-kthread epoll uring sockmap"
 	points=
 	for c in 1 10 100 1000; do
 		for l in 64 4096; do
@@ -167,15 +176,30 @@ full)
 	points="$points 10000:64:pingpong 10000:4096:pingpong"
 	points="$points 10:64:pingpong:thread 100:64:pingpong:thread"
 	headline="10:64:pingpong 100:64:pingpong"
+	# CPU per message (as plan=cost), in round 1, for these servers
+	cost_servers="kecho-event-percpu kecho-zerocopy kecho-kthread epoll sockmap"
+	cost_points=
+	for c in 10 100 1000; do
+		for l in 64 4096; do
+			cost_points="$cost_points $c:$l:rate"
+		done
+	done
 	;;
 cost)
-	servers="sockmap kecho-event kecho-kthread epoll"
+	servers="sockmap kecho-event kecho-zerocopy kecho-kthread epoll"
 	points=
 	for c in 10 100 1000; do
 		for l in 64 4096; do
 			points="$points $c:$l:rate"
 		done
 	done
+	headline=$points
+	;;
+zerocopy)
+	servers="kecho-event kecho-zerocopy"
+	points="10:64:pingpong 10:4096:pingpong 100:4096:pingpong 10:16384:pingpong"
+	points="$points 10:65536:pingpong 10:4096:pipeline 10:65536:pipeline"
+	points="$points 10:64:rate 10:4096:rate 100:4096:rate"
 	headline=$points
 	;;
 floor)
@@ -209,6 +233,15 @@ run_server() {
 		fi
 		point "$server" "$1" "$2" "$3" "${4:-}"
 	done
+	if [ $round = 1 ]; then
+		case " $cost_servers " in
+		*" $server "*)
+			for p in $cost_points; do
+				set -- $(echo "$p" | tr ':' ' ')
+				point "$server" "$1" "$2" "$3"
+			done ;;
+		esac
+	fi
 	if [ "$plan" = full ] && [ $round = 1 ]; then
 		idlemem "$server"
 		case $server in
@@ -222,7 +255,7 @@ run_server() {
 # The method's zero: the same window with no server and no client.  The
 # guest's own background (idle=poll spins, but counts as idle) should be
 # near nothing; it is reported with the figures.
-if [ "$plan" = cost ]; then
+if [ "$plan" = cost ] || [ "$plan" = zerocopy ] || [ -n "$cost_servers" ]; then
 	b0=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
 	sleep "$secs"
 	b1=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9 }' /proc/stat)
