@@ -453,6 +453,28 @@ def zerocopy_table(points, servers):
     return rows + [""]
 
 
+def gnuplot(out_dir, png, title, ylabel, logy, data, lines, col):
+    """One PNG against connections: LINES data sets of DATA, column COL.
+    Returns True if gnuplot made it."""
+    script = f"""
+set terminal pngcairo noenhanced size 900,560 font 'DejaVu Sans,10'
+set output '{os.path.join(out_dir, png)}'
+set title '{title} (QEMU TCG, 2 vCPUs: compare ratios)'
+set xlabel 'connections'
+set ylabel '{ylabel}'
+set logscale x
+{'set logscale y' if logy else 'set yrange [0:*]'}
+set key outside right top
+set grid
+plot for [i=0:{lines - 1}] '{data}' index i using 1:{col} with linespoints lw 2 title columnheader(1)
+"""
+    r = subprocess.run(["gnuplot"], input=script, text=True,
+                       capture_output=True)
+    if r.returncode != 0:
+        print(f"# gnuplot failed: {r.stderr.strip()[:200]}", file=sys.stderr)
+    return r.returncode == 0
+
+
 def cost_plot(points, servers, out_dir):
     """CPU per message against connections at the offered rate, one line
     a server, one plot per message size."""
@@ -476,24 +498,10 @@ def cost_plot(points, servers, out_dir):
                         f.write(f"{c} {p['result']['cpu_us_per_msg']}\n")
                 f.write("\n\n")
         png = f"cost-{length}B.png"
-        script = f"""
-set terminal pngcairo noenhanced size 900,560 font 'DejaVu Sans,10'
-set output '{os.path.join(out_dir, png)}'
-set title 'CPU per message (whole guest), {length} B, open loop (QEMU TCG, 2 vCPUs: compare ratios)'
-set xlabel 'connections'
-set ylabel 'busy CPU per message (µs)'
-set logscale x
-set yrange [0:*]
-set key outside right top
-set grid
-plot for [i=0:{len(srvs) - 1}] '{data}' index i using 1:2 with linespoints lw 2 title columnheader(1)
-"""
-        r = subprocess.run(["gnuplot"], input=script, text=True,
-                           capture_output=True)
-        if r.returncode == 0:
+        if gnuplot(out_dir, png, f"CPU per message, {length} B, "
+                   "open loop", "busy CPU per message (µs)", False, data,
+                   len(srvs), 2):
             made.append(png)
-        else:
-            print(f"# gnuplot failed: {r.stderr.strip()[:200]}", file=sys.stderr)
     return made
 
 
@@ -531,24 +539,9 @@ def plot(points, servers, out_dir, length, mode):
     for what, col, ylabel, logy in (("throughput", 2, "messages/s", False),
                                    ("p99", 3, "p99 latency (µs)", True)):
         png = f"{what}-{length}B-{mode}.png"
-        script = f"""
-set terminal pngcairo noenhanced size 900,560 font 'DejaVu Sans,10'
-set output '{os.path.join(out_dir, png)}'
-set title '{what} vs connections, {length} B {mode} (QEMU TCG, 2 vCPUs: compare ratios)'
-set xlabel 'connections'
-set ylabel '{ylabel}'
-set logscale x
-{'set logscale y' if logy else 'set yrange [0:*]'}
-set key outside right top
-set grid
-plot for [i=0:{len(servers) - 1}] '{data}' index i using 1:{col} with linespoints lw 2 title columnheader(1)
-"""
-        r = subprocess.run(["gnuplot"], input=script, text=True,
-                           capture_output=True)
-        if r.returncode == 0:
+        if gnuplot(out_dir, png, f"{what} vs connections, {length} B {mode}",
+                   ylabel, logy, data, len(servers), col):
             made.append(png)
-        else:
-            print(f"# gnuplot failed: {r.stderr.strip()[:200]}", file=sys.stderr)
     return made
 
 

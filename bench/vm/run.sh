@@ -151,6 +151,15 @@ rmmod_time() {
 	settle $ST
 }
 
+# The open-loop points of CPU per message: 10, 100, 1,000 x 64 B, 4 KiB.
+cost_matrix() {
+	for c in 10 100 1000; do
+		for l in 64 4096; do
+			echo "$c:$l:rate"
+		done
+	done
+}
+
 info
 case $plan in
 demo)
@@ -178,21 +187,11 @@ full)
 	headline="10:64:pingpong 100:64:pingpong"
 	# CPU per message (as plan=cost), in round 1, for these servers
 	cost_servers="kecho-event-percpu kecho-zerocopy kecho-kthread epoll sockmap"
-	cost_points=
-	for c in 10 100 1000; do
-		for l in 64 4096; do
-			cost_points="$cost_points $c:$l:rate"
-		done
-	done
+	cost_points=$(cost_matrix)
 	;;
 cost)
 	servers="sockmap kecho-event kecho-zerocopy kecho-kthread epoll"
-	points=
-	for c in 10 100 1000; do
-		for l in 64 4096; do
-			points="$points $c:$l:rate"
-		done
-	done
+	points=$(cost_matrix)
 	headline=$points
 	;;
 zerocopy)
