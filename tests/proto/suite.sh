@@ -341,7 +341,7 @@ t_trunc_idle() {
 	insmod /kecho/kecho.ko port=$KEP idle_timeout=2 || return 1
 	rc=0
 	pclient flood port=$KEP bytes=$((16 << 20)) wait=7 expect=rst \
-		proc=kecho minq=4096 || rc=1
+		proc=kecho minq=1 || rc=1
 	diag "kecho: timeouts $(kv kecho timeouts) aborts $(kv kecho aborts)"
 	expect_kv kecho timeouts 1 || rc=1
 	rmmod_clean kecho || rc=1
@@ -352,7 +352,7 @@ t_trunc_rmmod() {
 	insmod /kecho/kecho.ko port=$KEP || return 1
 	rc=0
 	pclient flood port=$KEP bytes=$((16 << 20)) wait=5 expect=rst \
-		proc=kecho minq=4096 ready=/tmp/ready.f > /tmp/flood.out 2>&1 &
+		proc=kecho minq=1 ready=/tmp/ready.f > /tmp/flood.out 2>&1 &
 	fp=$!
 	wait_ready /tmp/ready.f $fp || rc=1
 	rmmod_clean kecho || rc=1

@@ -420,11 +420,13 @@ int cmd_hold(int argc, char **argv)
 
 /* ---- how a connection ends -------------------------------------------- */
 
-/* read to the end, verifying the echo; "rst", "eof" or NULL (bad) */
-static const char *read_to_end(int fd, uint64_t sent)
+/*
+ * Read to the end, verifying the echo from pattern offset @got: "rst",
+ * "eof", or NULL when bad.  No more than @sent in all may come.
+ */
+static const char *read_to_end(int fd, uint64_t got, uint64_t sent)
 {
 	static unsigned char buf[1 << 16];
-	uint64_t got = 0;
 
 	for (;;) {
 		ssize_t r;
@@ -467,12 +469,39 @@ static int expect_end(const char *end, const char *expect)
 }
 
 /*
+ * The server's mem_bytes with our connection up and nothing queued: one
+ * byte goes there and back first, so the server has accepted us and
+ * sent all it owed.  -1 on error.
+ */
+static long long flood_base(int fd, const char *proc)
+{
+	unsigned char b, want;
+
+	pattern_copy(&want, 1, 0);
+	if (write_all(fd, &want, 1) || read_exact(fd, &b, 1, 15000)) {
+		fail("the first byte did not come back: %s", strerror(errno));
+		return -1;
+	}
+	if (b != want) {
+		fail("the first byte came back changed");
+		return -1;
+	}
+	return proc_value(proc, "mem_bytes");
+}
+
+/*
  * flood port= [bytes=16M] wait=SECS expect=rst|eof [ready=FILE]
  *       [proc=kecho minq=BYTES]
  * Write without reading until the server stops taking bytes (it has
  * output queued for us), then wait, then read what comes and how it
- * ends.  minq: the server's mem_bytes must show at least that much.
+ * ends.  minq: the server's mem_bytes must grow by at least that much
+ * over what it was with our connection idle.  A second without room is
+ * taken for the server's backpressure only once that holds: before,
+ * the server is just slow (a busy host), and we keep writing, for at
+ * most FLOOD_SLOW_S seconds without progress in all.
  */
+#define FLOOD_SLOW_S	30
+
 int cmd_flood(int argc, char **argv)
 {
 	int port = arg_ll(argc, argv, "port", 12345);
@@ -482,11 +511,18 @@ int cmd_flood(int argc, char **argv)
 	const char *proc = arg_str(argc, argv, "proc", NULL);
 	long long minq = arg_ll(argc, argv, "minq", 0);
 	static unsigned char out[16384];
-	long long sent = 0, mem = -1;
+	long long sent = 0, mem = -1, base = 0;
+	int slow = 0;
 	int fd = tcp_connect(port);
 
 	if (fd < 0)
 		return fail("connect to %d: %s", port, strerror(errno));
+	if (proc) {
+		base = flood_base(fd, proc);
+		if (base < 0)
+			return 1;
+		sent = 1;
+	}
 	set_nonblock(fd);
 	while (sent < bytes) {
 		size_t k = bytes - sent < (long long)sizeof(out) ?
@@ -507,21 +543,29 @@ int cmd_flood(int argc, char **argv)
 		}
 		if (errno != EAGAIN)
 			return fail("send: %s", strerror(errno));
-		if (wait_fd(fd, POLLOUT, 1000) == 0)
+		if (wait_fd(fd, POLLOUT, 1000) != 0)
+			continue;
+		if (!proc)
 			break;		/* stalled: the server stopped reading */
+		mem = proc_value(proc, "mem_bytes");
+		if (mem - base >= minq)
+			break;
+		if (++slow >= FLOOD_SLOW_S)
+			return fail("the server took nothing for %d s with %lld bytes queued",
+				    slow, mem - base);
 	}
 	if (proc)
 		mem = proc_value(proc, "mem_bytes");
-	say("flood: wrote %lld of %lld bytes without reading; server mem_bytes %lld",
-	    sent, bytes, mem);
+	say("flood: wrote %lld of %lld bytes without reading; server mem_bytes %lld, %lld idle; %d s slow",
+	    sent, bytes, mem, base, slow);
 	if (sent == bytes)
 		return fail("the server took all %lld bytes: nothing is owed", bytes);
-	if (minq && mem < minq)
-		return fail("the server holds %lld bytes, under %lld: nothing queued?",
-			    mem, minq);
+	if (proc && mem - base < minq)
+		return fail("the server holds %lld bytes more than idle, under %lld: nothing queued?",
+			    mem - base, minq);
 	touch(arg_str(argc, argv, "ready", NULL));
 	sleep_ms(wait * 1000L);
-	return expect_end(read_to_end(fd, sent), expect);
+	return expect_end(read_to_end(fd, proc ? 1 : 0, sent), expect);
 }
 
 /*
@@ -603,7 +647,7 @@ int cmd_idle(int argc, char **argv)
 	if (memcmp(in, out, sizeof(in)))
 		return fail("the echo differs");
 	touch(arg_str(argc, argv, "ready", NULL));
-	return expect_end(read_to_end(fd, 0), expect);
+	return expect_end(read_to_end(fd, 0, 0), expect);
 }
 
 /*
