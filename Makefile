@@ -231,7 +231,8 @@ debug-modules: debug-kernel
 	@cp -r $(TOP)/tests/bugs/. $(DEBUG)/bugs/
 	@cp $(TOP)/tests/proto/Kbuild $(TOP)/tests/proto/*.[ch] $(DEBUG)/proto/
 	@cp $(TOP)/tests/kunit/Kbuild $(TOP)/tests/kunit/*.c \
-		$(TOP)/kernel/http/parse.[ch] $(TOP)/kernel/engine/sendq.c $(DEBUG)/kunit/
+		$(TOP)/kernel/http/parse.[ch] $(TOP)/kernel/engine/sendq.c \
+		$(TOP)/kernel/engine/stats.c $(DEBUG)/kunit/
 	$(MAKE) -C $(DEBUG)/src KDIR=$$(cat $(DEBUG)/kdir)
 	$(MAKE) -C $(DEBUG)/bugs KDIR=$$(cat $(DEBUG)/kdir)
 	$(call test-module,$(DEBUG),$$(cat $(DEBUG)/kdir),proto)

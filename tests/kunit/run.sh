@@ -28,7 +28,7 @@ result() {	# ok|notok NAME
 
 echo "KTAP version 1"
 dmesg -c > /dev/null
-for m in ksrv_kunit khttpd_parse_kunit ksrv_sendq_kunit; do
+for m in ksrv_kunit khttpd_parse_kunit ksrv_sendq_kunit ksrv_stats_kunit; do
 	if ! insmod /kecho/$m.ko; then
 		result notok "kunit: $m loads"
 		continue

@@ -481,14 +481,16 @@ static void __exit ktp_exit(void)
 
 	ksrv_server_stop(ktp_server);
 	unclosed = ktp_forget_all();
-	pr_info("ksrv_testproto: unloaded: opens %lld closes %lld double_closes %lld orphan_closes %lld reopens %lld priv_lost %lld unclosed %u cap_violations %lld\n",
+	pr_info("ksrv_testproto: unloaded: opens %lld closes %lld double_closes %lld orphan_closes %lld reopens %lld priv_lost %lld unclosed %u cap_violations %lld close_killed %lld close_error %lld\n",
 		atomic64_read(&ktp_counts[KTP_OPENS]),
 		atomic64_read(&ktp_counts[KTP_CLOSES]),
 		atomic64_read(&ktp_counts[KTP_DOUBLE_CLOSES]),
 		atomic64_read(&ktp_counts[KTP_ORPHAN_CLOSES]),
 		atomic64_read(&ktp_counts[KTP_REOPENS]),
 		atomic64_read(&ktp_counts[KTP_PRIV_LOST]), unclosed,
-		atomic64_read(&ktp_counts[KTP_CAP_VIOLATIONS]));
+		atomic64_read(&ktp_counts[KTP_CAP_VIOLATIONS]),
+		atomic64_read(&ktp_counts[KTP_CLOSE_KILLED]),
+		atomic64_read(&ktp_counts[KTP_CLOSE_ERROR]));
 	kvfree(ktp_table);
 }
 

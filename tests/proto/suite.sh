@@ -276,6 +276,14 @@ t_two_rmmod() {
 	wait_ready /tmp/ready.k $kp && wait_ready /tmp/ready.t $tpid || rc=1
 	sleep 1
 	rmmod_clean $go || rc=1
+	# (8) what the unload itself cut (an EPIPE after our shutdown) is
+	# KSRV_CLOSE_KILLED, not the peer's error: these clients never reset
+	if [ $go = ksrv_testproto ]; then
+		echo "$line" | awk '{
+			for (i = 1; i < NF; i++) v[$i] = $(i + 1)
+			exit !(v["close_error"] == 0)
+		}' || { fail "unload under load: closes not all KSRV_CLOSE_KILLED"; rc=1; }
+	fi
 	wait $kp || rc=1
 	wait $tpid || rc=1
 	cat /tmp/load.k /tmp/load.t
@@ -302,6 +310,12 @@ t_kthread_ref() {
 	diag "ksrv refcnt: $r0 without connections, $r1 with 100 kthread connections"
 	[ "$r1" -ge $((r0 + 100)) ] || { fail "refcnt rose by $((r1 - r0)), not 100"; rc=1; }
 	rmmod_clean ksrv_testproto || rc=1
+	# (8) the unload wakes each blocked thread with an error of its own
+	# making; every one of the 100 must close as KSRV_CLOSE_KILLED
+	echo "$line" | awk '{
+		for (i = 1; i < NF; i++) v[$i] = $(i + 1)
+		exit !(v["close_error"] == 0 && v["close_killed"] >= 100)
+	}' || { fail "the unload's closes are not all KSRV_CLOSE_KILLED"; rc=1; }
 	wait $hp || rc=1
 	cat /tmp/hold.out
 	i=0
