@@ -605,6 +605,9 @@ vm_case vm_boot_report_boots_again 0 2 boot-report clean
 vm_case vm_boot_report_at_most_3_boots 1 3 boot-report boot-report boot-report clean
 vm_case vm_report_after_marker_fails_no_reboot 1 1 late-report clean
 vm_case vm_boot_report_then_late_report_fails 1 2 boot-report late-report
+vm_case vm_panic_before_marker_boots_again 0 2 boot-panic clean
+vm_case vm_panic_before_marker_at_most_3_boots 1 3 boot-panic boot-panic boot-panic clean
+vm_case vm_panic_after_marker_fails_no_reboot 1 1 late-panic clean
 
 # scan_case NAME WANT_RC LINE: vm/scan-log.sh on a log with that line.
 scan_case() {
