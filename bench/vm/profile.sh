@@ -3,6 +3,8 @@
 # ping-pong run, for each server given.  Run by `make profile`.
 #   profile.sh [servers=kecho-event,kecho-kthread] [conns=10] [secs=3]
 #              [len=64] [mode=pingpong|pipeline]
+# A server is kecho-DESIGN[-WQ], kecho-zerocopy, or one of the peers
+# epoll, uring and sockmap (the BPF floor).
 cd /kecho || exit 1
 servers=kecho-event,kecho-kthread
 conns=10
@@ -19,17 +21,40 @@ for arg in "$@"; do
 	esac
 done
 mount -t tmpfs tmp /tmp 2>/dev/null
-MOD=kecho KO=/kecho/kecho.ko ST=/proc/net/kecho
+MOD=kecho KO=/kecho/kecho.ko ST=/proc/net/kecho ADDR=127.0.0.1:12345
 . tests/lib/ktap.sh
+. tests/lib/listen.sh
 . tests/engine/lib.sh
+
+# start SERVER / stop SERVER: as bench/run.sh starts and stops them.
+start() {
+	case $1 in
+	kecho-zerocopy)
+		mod_insmod design=event zerocopy=1 ;;
+	kecho-*)
+		set -- $(echo "${1#kecho-}" | tr '-' ' ')
+		mod_insmod design=$1 ${2:+wq=$2} ;;
+	epoll|uring|sockmap)
+		start_listening /tmp/server.err "$PORT" \
+			"$1-echo" -a $ADDR -T "$(nproc)" || return 1
+		server_pid=$listen_pid ;;
+	*)
+		echo "# unknown server $1"
+		return 1 ;;
+	esac
+}
+
+stop() {
+	case $1 in
+	kecho-*) mod_rmmod ;;
+	*) kill "$server_pid"; wait "$server_pid" 2>/dev/null ;;
+	esac
+}
 echo 0 > /proc/sys/kernel/kptr_restrict
 echo -1 > /proc/sys/kernel/perf_event_paranoid
 for s in $(echo $servers | tr ',' ' '); do
-	set -- $(echo "${s#kecho-}" | tr '-' ' ')
-	args="design=$1"
-	[ -n "${2:-}" ] && args="$args wq=$2"
-	mod_insmod $args || exit 1
-	kecho-bench -c "$conns" -T 2 -l "$len" -m "$mode" -w 1 \
+	start "$s" || exit 1
+	kecho-bench -a $ADDR -c "$conns" -T 2 -l "$len" -m "$mode" -w 1 \
 		-t $((secs + 2)) > /tmp/bench.out &
 	pid=$!
 	sleep 1.5
@@ -47,6 +72,6 @@ for s in $(echo $servers | tr ',' ' '); do
 		grep -E 'kworker|kecho-conn|-echo' | head -n 50
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm \
 		-g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
-	mod_rmmod
+	stop "$s"
 done
 

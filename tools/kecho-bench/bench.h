@@ -95,7 +95,8 @@ struct conn {
 
 struct bench_stats {
 	double cpu_busy_s;		/* --cpu: CPU seconds busy, all CPUs; else -1 */
-	double cpu_total_s;		/* --cpu: CPU seconds, busy or idle */
+	double cpu_total_s;		/* --cpu: CPU seconds, wall time x CPUs */
+	double cpu_tick_busy_s;		/* --cpu: busy as the timer tick sampled it */
 	uint64_t msgs;			/* echoes completed in the window */
 	uint64_t bytes;
 	uint64_t sent;			/* messages started in the window */

@@ -62,7 +62,8 @@ static void print_json(const struct bench_cfg *cfg, const struct bench_stats *st
 	       "\"address\":\"%s\",\"conns\":%u,\"threads\":%u,\"length\":%u,"
 	       "\"mode\":\"%s\",\"client\":\"%s\",\"depth\":%u,\"rate\":%.1f,"
 	       "\"duration_s\":%g,\"warmup_s\":%g,"
-	       "\"cpu_busy_s\":%.2f,\"cpu_total_s\":%.2f,\"cpu_us_per_msg\":%.2f}\n",
+	       "\"cpu_busy_s\":%.3f,\"cpu_total_s\":%.3f,\"cpu_tick_busy_s\":%.2f,"
+	       "\"cpu_us_per_msg\":%.2f}\n",
 	       s->mps, s->bps, s->p50, s->p90, s->p99, s->p999, s->max,
 	       s->min, s->mean,
 	       (unsigned long long)st->msgs, (unsigned long long)st->sent,
@@ -76,7 +77,7 @@ static void print_json(const struct bench_cfg *cfg, const struct bench_stats *st
 	       cfg->addr_name, cfg->conns, cfg->threads, cfg->len,
 	       mode_name[cfg->mode], bench_client_name(cfg->client),
 	       cfg->depth, cfg->rate, cfg->duration, cfg->warmup,
-	       st->cpu_busy_s, st->cpu_total_s,
+	       st->cpu_busy_s, st->cpu_total_s, st->cpu_tick_busy_s,
 	       st->cpu_busy_s >= 0 && st->msgs ? st->cpu_busy_s * 1e6 / st->msgs : -1);
 }
 
@@ -122,9 +123,10 @@ static void print_table(const struct bench_cfg *cfg,
 	printf("  connect failures %llu\n",
 	       (unsigned long long)st->connect_failures);
 	if (st->cpu_busy_s >= 0)
-		printf("  CPU          %.2f s busy of %.2f s (whole machine), %.1f us a message\n",
+		printf("  CPU          %.2f s busy of %.2f s (whole machine), %.1f us a message (tick sample %.2f s)\n",
 		       st->cpu_busy_s, st->cpu_total_s,
-		       st->msgs ? st->cpu_busy_s * 1e6 / st->msgs : 0);
+		       st->msgs ? st->cpu_busy_s * 1e6 / st->msgs : 0,
+		       st->cpu_tick_busy_s);
 }
 
 void report_print(const struct bench_cfg *cfg, const struct bench_stats *st)
