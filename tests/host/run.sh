@@ -255,13 +255,17 @@ if start_server v4 "$BIN/epoll-echo" -T 2; then
 	expect_clean -a "$ADDR" -c 12 -T 2 -t 0.3 -w 0 &&
 		grep -q '"client":"event"' "$TMP/out" && [ "$(jget threads)" = 2 ]
 	report event_client_json $?
-	# --cpu: /proc/stat over the window; without it, -1.  The load must
-	# keep the CPU measurably busy on a quiet host: /proc/stat counts in
-	# ticks, and its idle time can even step back a little (0.3 s at
-	# 2,000 messages/s once gave no busy time at all).
+	# --cpu: /proc/stat over the window; without it, -1.  The window's
+	# CPU time is wall time x CPUs (1 s here, within 10 %), busy is that
+	# less idle and cannot exceed it, and the tick's own sample is there.
+	# The load must keep the CPU measurably busy on a quiet host: /proc/stat
+	# counts in 10 ms units, and its idle time can even step back a little.
 	expect_clean -a "$ADDR" -c 8 -t 1 -w 0 -m rate -r 20000 --cpu &&
 		cpu_ok=$(awk -v t="$(jget cpu_total_s)" -v u="$(jget cpu_us_per_msg)" \
-			'BEGIN { print (t > 0 && u > 0) ? "yes" : "no" }') &&
+			-v b="$(jget cpu_busy_s)" -v k="$(jget cpu_tick_busy_s)" \
+			-v n="$(nproc)" \
+			'BEGIN { print (t > 0.9 * n && t < 1.1 * n && u > 0 &&
+					b > 0 && b <= t && k != "") ? "yes" : "no" }') &&
 		{ [ "$cpu_ok" = yes ] ||
 		  grep -o '"cpu_[a-z_]*":[-0-9.]*' "$TMP/out" | diag; } &&
 		[ "$cpu_ok" = yes ] &&
