@@ -72,6 +72,13 @@ for s in $(echo $servers | tr ',' ' '); do
 		grep -E 'kworker|kecho-conn|-echo' | head -n 50
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm \
 		-g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
+	# how much of it is our own code, and how much the hand-off to a kworker
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym \
+		-g none --percent-limit 0 2>/dev/null | awk '
+		/ ksrv_| kecho_/ { e += $1 }
+		/ queue_work_on| queue_delayed_work_on| __queue_work/ { q += $1 }
+		/ cpu_idle_poll/ { i += $1 }
+		END { printf "# share of all samples: ksrv_/kecho_ code %.2f %%, queue_work %.2f %%, idle %.2f %%\n", e, q, i }'
 	stop "$s"
 done
 

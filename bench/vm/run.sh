@@ -185,7 +185,7 @@ full)
 	done
 	points="$points 10000:64:pingpong 10000:4096:pingpong"
 	points="$points 10:64:pingpong:thread 100:64:pingpong:thread"
-	headline="10:64:pingpong 100:64:pingpong"
+	headline="10:64:pingpong 100:64:pingpong 10:64:pingpong:thread 100:64:pingpong:thread"
 	# CPU per message (as plan=cost), in round 1, for these servers
 	cost_servers="kecho-event-percpu kecho-event-highpri kecho-zerocopy kecho-kthread epoll sockmap"
 	cost_points=$(cost_matrix)
