@@ -40,7 +40,9 @@ help:
 	@echo "make bench-zerocopy kecho copying against zerocopy=1 (64 B to 64 KiB); writes results/zerocopy/"
 	@echo "make bench-http   khttpd (and its relay to python3, nginx) vs nginx and lighttpd (wrk, h2load, ab);"
 	@echo "                  writes results/http-report.md (PLAN=quick)"
-	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10')"
+	@echo "make bench-http-wq khttpd's workqueues (wq=spread, its default; percpu; unbound) and nginx; writes results/http-wq.md"
+	@echo "make profile      perf profile of servers under load, in the VM (ARGS='servers=kecho-event,epoll conns=10';"
+	@echo "                  HTTP: ARGS='servers=khttpd-event,nginx load=keepalive|close size=4096')"
 	@echo "make vm-shell     boot the VM with kecho loaded and give a shell (ARGS='port=... design=...')"
 	@echo "make lint         checkpatch.pl, W=1 and sparse builds, userspace warnings"
 	@echo "make fuzz         libFuzzer on khttpd's request parser (FUZZ_SECS=600)"
@@ -293,11 +295,29 @@ bench-http: deps
 	python3 $(TOP)/bench/report_http.py $(TOP)/results/http-raw.log $(TOP)/results || rc=1; \
 	exit $$rc
 
-# perf inside the VM: Debian's perf and its libraries join the initramfs.
+# khttpd's default workqueue (wq=spread) against wq=percpu, wq=unbound and
+# nginx, one boot, three rounds: results/http-wq.md (about 4 min under TCG).
+WQ_POINTS := keepalive:4096:10,close:4096:10,keepalive:4096:100,close:4096:100,keepalive:1048576:10
+bench-http-wq: deps
+	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
+	@VM_OUT=$(BUILD)/vm-wq VM_TIMEOUT=1200 $(TOP)/vm/run.sh run \
+		$(STOCK)/initramfs.cpio.gz bench/http.sh plan=demo secs=2 rounds=3 \
+		servers=khttpd-event,khttpd-event-percpu,khttpd-event-unbound,nginx \
+		points=$(WQ_POINTS)
+	@mkdir -p $(TOP)/results/http-wq
+	@cp $(BUILD)/vm-wq/results.log $(TOP)/results/http-wq/raw.log
+	@python3 $(TOP)/bench/http_compare.py $(TOP)/results/http-wq/raw.log \
+		$(TOP)/results/http-wq.md \
+		"khttpd's default, wq=spread (khttpd-event), against wq=percpu, wq=unbound and nginx: requests/s in one boot" \
+		nginx khttpd-event-percpu
+
+# perf inside the VM: Debian's perf and its libraries join the initramfs,
+# with the HTTP servers and clients (not python3: no relay is profiled).
+PROFILE_TOOLS := perf curl wrk ab nginx lighttpd $(wildcard /usr/lib/lighttpd/*.so)
 profile: deps
 	@$(TOP)/scripts/deps.sh --profile
 	@$(MAKE) --no-print-directory modules tools
-	@$(TOP)/scripts/bin-root.sh $(BUILD)/perf-root perf
+	@$(TOP)/scripts/bin-root.sh $(BUILD)/perf-root $(PROFILE_TOOLS)
 	@$(TOP)/vm/mkinitramfs.sh $(BUILD)/profile.cpio.gz $(STOCK) $(BIN) $(BUILD)/perf-root
 	@VM_OUT=$(BUILD)/vm-profile VM_TIMEOUT=600 $(TOP)/vm/run.sh profile \
 		$(BUILD)/profile.cpio.gz $(ARGS)
@@ -321,4 +341,4 @@ FORCE:
 .PHONY: all help deps install uninstall dkms dkms-remove deb modules tools http-root check check-all \
 	check-host check-dkms check-install check-stock check-http check-proto proto-modules \
 	check-distros check-debug stress debug-kernel debug-modules \
-	demo bench bench-echo bench-zerocopy bench-http profile vm-shell fuzz lint clean FORCE
+	demo bench bench-echo bench-zerocopy bench-http bench-http-wq profile vm-shell fuzz lint clean FORCE

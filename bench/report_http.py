@@ -235,9 +235,13 @@ def setup_lines(info):
         "non-2xx). A point with any error is shown as **FAILED**, never as a figure.",
         "- Latency: p50 / p99 from wrk and ab (ab rounds to whole milliseconds); "
         "h2load gives only a mean. *CPU/req* is the busy time of the whole guest "
-        "(/proc/stat, both vCPUs, **client included**) over the load, divided by "
+        "(both vCPUs, **client included**) over the load, divided by "
         "the requests served: an upper bound on the server's cost, comparable "
-        "between servers only because the client is the same.",
+        "between servers only because the client is the same. Busy time is the "
+        "load's wall time × vCPUs less the idle time in /proc/stat, which a "
+        "tickless kernel measures exactly; /proc/stat's busy fields are the "
+        "timer tick's samples and miss short bursts of work, so they are only "
+        "recorded beside it (`cpu_tick_busy_jiffies`).",
         "- **All figures come from emulation**: every instruction is translated, "
         "system calls and interrupts cost far more than on hardware, and the host "
         "is shared. Compare servers as ratios within this run only; never compare "

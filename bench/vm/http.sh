@@ -28,7 +28,10 @@
 #               the whole plan, server after server; later rounds run the
 #               headline points again, servers alternating, so that the
 #               report can take the median and show the spread
-#   servers=A,B only these servers
+#   servers=A,B only these servers (also khttpd-event-unbound,
+#               khttpd-event-highpri, khttpd-event-percpu: the event design
+#               on that workqueue)
+#   points=L:S:C,...  only these points (LOAD:SIZE:CONNS), all headline
 #
 # Every point is checked: before the load, curl fetches the file and cmp
 # compares it with the original; during the load the client's own error
@@ -46,12 +49,14 @@ plan=demo
 secs=2
 rounds=3
 only_servers=
+only_points=
 for arg in "$@"; do
 	case $arg in
 	plan=*) plan=${arg#plan=} ;;
 	secs=*) secs=${arg#secs=} ;;
 	rounds=*) rounds=${arg#rounds=} ;;
 	servers=*) only_servers=$(echo "${arg#servers=}" | tr ',' ' ') ;;
+	points=*) only_points=$(echo "${arg#points=}" | tr ',' ' ') ;;
 	esac
 done
 
@@ -89,150 +94,19 @@ info() {
 	echo "INFO curl $(curl --version | head -n 1 | awk '{ print $2 }')"
 }
 
-port_of() {
-	case $1 in
-	khttpd*) echo 8080 ;;
-	nginx) echo 8081 ;;
-	lighttpd) echo 8082 ;;
-	python) echo 8091 ;;
-	esac
-}
+. bench/http_servers.sh
 
-# The relay's backend: python3's own HTTP server (threaded, HTTP/1.0, a
-# log line per request on stderr), as run by hand.
-PYTHON_CMD="python3 -m http.server --bind 127.0.0.1 $(port_of python) --directory $WWW"
-KHTTPD_CMD="insmod khttpd.ko docroot=$WWW port=$(port_of khttpd)"
-
-# wait_http PORT [PID]: until the server answers, 20 s at most; false if
-# it does not, or if PID (the server) has ended.
-uptime_ds() { awk '{ printf "%d", $1 * 10 }' /proc/uptime; }
-wait_http() {
-	t0=$(uptime_ds)
-	until curl -s -o /dev/null "http://127.0.0.1:$1/f100.bin"; do
-		if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
-			echo "# the server (pid $2) has ended"
-			return 1
-		fi
-		if [ $(($(uptime_ds) - t0)) -gt 200 ]; then
-			echo "# no answer on port $1 after 20 s"
-			return 1
-		fi
-		sleep 0.2
-	done
-	echo "# port $1 answered after $(( $(uptime_ds) - t0 ))00 ms"
-}
-
-# The userspace servers; each sets server_pid.
-start_nginx() {
-	# its compiled-in temporary paths must exist
-	mkdir -p /var/lib/nginx /var/log/nginx
-	rm -f /tmp/nginx-error.log
-	setsid /usr/sbin/nginx -c /kecho/bench/http/nginx.conf -e /tmp/nginx-error.log \
-		> /tmp/server.out 2>&1 &
-	server_pid=$!
-}
-
-start_python() {
-	rm -f /tmp/python.out
-	# its own session, like lighttpd; stderr (a line per request) kept
-	# for the errors among them
-	setsid $PYTHON_CMD > /tmp/python.out 2>&1 &
-	server_pid=$!
-}
-
-# The commands each server was started with, for the report.
-commands() {
-	echo "INFO start:khttpd-event $KHTTPD_CMD"
-	echo "INFO start:khttpd-kthread $KHTTPD_CMD design=kthread"
-	echo "INFO start:khttpd-relay-python $PYTHON_CMD; $KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of python)"
-	echo "INFO start:khttpd-relay-nginx nginx as below; $KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of nginx)"
-	echo "INFO start:nginx /usr/sbin/nginx -c bench/http/nginx.conf"
-	echo "INFO start:lighttpd /usr/sbin/lighttpd -D -f bench/http/lighttpd.conf (@WORKERS@ = $NCPU)"
-}
-
-# start_server NAME: 0 when it serves; 1 when it failed to start;
-# 2 when it cannot run in this VM ($why_not says why: a LIMIT line).
-# server_pid is the userspace server's (a relay's backend's) process.
-start_server() {
-	server_pid=
-	why_not=
-	settle_max=100
-	case $1 in
-	khttpd-event)
-		$KHTTPD_CMD || return 1 ;;
-	khttpd-kthread)
-		$KHTTPD_CMD design=kthread || return 1 ;;
-	nginx)
-		start_nginx ;;
-	lighttpd)
-		# its own session: lighttpd's master ends its workers with a
-		# signal to its whole process group, which would end this script
-		sed "s/@WORKERS@/$NCPU/" bench/http/lighttpd.conf > /tmp/lighttpd.conf
-		rm -f /tmp/lighttpd-error.log /tmp/lighttpd.pid
-		setsid /usr/sbin/lighttpd -D -f /tmp/lighttpd.conf > /tmp/server.out 2>&1 &
-		server_pid=$! ;;
-	khttpd-relay-python|khttpd-relay-nginx)
-		# the backend first, answering on its own port; then khttpd,
-		# relaying every request to it.  After 100 and 1000 connections
-		# python3 takes longer than 10 s to work through what the relay
-		# left queued (measured), and the next point would be measured
-		# against that: 60 s to settle.
-		settle_max=600
-		backend=${1#khttpd-relay-}
-		if [ $backend = python ] && ! command -v python3 > /dev/null; then
-			why_not="python3 is not in the VM's initramfs"
-			return 2
-		fi
-		start_$backend
-		if ! wait_http "$(port_of $backend)" $server_pid; then
-			echo "# $1: the backend, $backend, does not answer"
-			sed 's/^/#   /' /tmp/server.out /tmp/python.out /tmp/*-error.log 2>/dev/null | tail -n 10
-			stop_server "$1"
-			return 1
-		fi
-		$KHTTPD_CMD proxy=all backend=127.0.0.1:$(port_of $backend) || {
-			stop_server "$1"
-			return 1
-		} ;;
-	*)
-		echo "# unknown server $1"
-		return 1 ;;
-	esac
-	if ! wait_http "$(port_of "$1")" $server_pid; then
-		echo "# $1 does not answer"
-		sed 's/^/#   /' /tmp/server.out /tmp/python.out /tmp/*-error.log 2>/dev/null | tail -n 10
-		ps | grep -v '\[' | sed 's/^/#   /' | tail -n 15
-		netstat -ltn 2>/dev/null | sed 's/^/#   /'
-		dmesg | tail -n 3 | sed 's/^/#   /'
-		stop_server "$1"
-		return 1
-	fi
-}
-
-# stop_server NAME: khttpd unloaded first (a relay's connections to its
-# backend end with it), then the userspace server.
-stop_server() {
-	case $1 in
-	khttpd-*)
-		grep -q '^khttpd ' /proc/modules && rmmod khttpd ;;
-	esac
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid"
-		wait "$server_pid" 2>/dev/null
-		server_pid=
-	fi
-	# anything the server logged about itself; python3 logs every
-	# request, so only its lines that are not a 200
-	for f in /tmp/nginx-error.log /tmp/lighttpd-error.log /tmp/python.out; do
-		[ -s $f ] && grep -v 'server started\|server stopped\|gracefully\|clock jumped\|" 200 -$\|^Serving HTTP on' $f |
-			sed "s|^|# $1: |" | head -n 5
-		rm -f $f
-	done
-}
-
-# busy and total jiffies (USER_HZ, 100 a second) of the whole guest
+# The guest's CPU time, in jiffies (USER_HZ, 100 a second): "uptime
+# idle tick", where uptime is wall time since boot, idle the idle and
+# iowait time of all CPUs, and tick the busy fields.  Busy time over a
+# window is its wall time x CPUs less its idle time.  The idle time is
+# exact (a tickless kernel measures each idle period); the busy fields
+# are the timer tick's samples, which miss or double-count short bursts
+# of work, so they are only reported beside it.
 cpu_jiffies() {
-	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+	awk 'NR == FNR { up = $1 * 100; next }
+	/^cpu / { printf "%d %d %d\n", up, $5 + $6, $2 + $3 + $4 + $7 + $8 + $9 }' \
+		/proc/uptime /proc/stat
 }
 
 # The highest mem_bytes of khttpd while the load runs, every 0.2 s.
@@ -343,7 +217,7 @@ point() {
 		fi ;;
 	esac
 	set -- $(cpu_jiffies)
-	busy0=$1 total0=$2
+	up0=$1 idle0=$2 tick0=$3
 	start=$(date +%s)
 	case $load in
 	keepalive)
@@ -359,7 +233,9 @@ point() {
 	rc=$?
 	wall=$(($(date +%s) - start))
 	set -- $(cpu_jiffies)
-	busy=$(($1 - busy0)) total=$(($2 - total0))
+	total=$((($1 - up0) * NCPU)) tick=$(($3 - tick0))
+	busy=$((total - ($2 - idle0)))
+	[ $busy -lt 0 ] && busy=0
 	mem=
 	if [ -n "$sampling" ]; then
 		touch /tmp/sampler.stop
@@ -367,7 +243,7 @@ point() {
 		mem=", \"mem_max_bytes\": $(cat /tmp/sampler.max 2>/dev/null || echo -1)"
 	fi
 	fields=$(parse_$client < /tmp/client.out)
-	json="{\"server\": \"$server\", \"round\": $round, \"at\": $at, \"load\": \"$load\", \"client\": \"$client\", \"size\": $size, \"conns\": $conns, \"secs\": $secs, \"check\": \"$check\", \"exit\": $rc, $fields, \"cpu_busy_jiffies\": $busy, \"cpu_total_jiffies\": $total, \"wall_secs\": $wall$mem}"
+	json="{\"server\": \"$server\", \"round\": $round, \"at\": $at, \"load\": \"$load\", \"client\": \"$client\", \"size\": $size, \"conns\": $conns, \"secs\": $secs, \"check\": \"$check\", \"exit\": $rc, $fields, \"cpu_busy_jiffies\": $busy, \"cpu_total_jiffies\": $total, \"cpu_tick_busy_jiffies\": $tick, \"wall_secs\": $wall$mem}"
 	# ok: the client ran to its end, counted requests and no error
 	good=$(echo "$json" | awk '{
 		e = $0; sub(/.*"err_total": /, "", e); e += 0
@@ -428,6 +304,10 @@ full)
 	;;
 esac
 [ -n "$only_servers" ] && servers=$only_servers
+if [ -n "$only_points" ]; then
+	points=$only_points
+	headline=$only_points
+fi
 
 info
 commands

@@ -12,7 +12,7 @@
 #include "../engine/params.h"
 #include "echo.h"
 
-KSRV_MODULE_PARAMS(12345);
+KSRV_MODULE_PARAMS(12345, percpu);
 
 static bool zerocopy;
 module_param(zerocopy, bool, 0444);

@@ -26,6 +26,7 @@ static const char *const wq_names[] = {
 	[KSRV_WQ_PERCPU] = "percpu",
 	[KSRV_WQ_UNBOUND] = "unbound",
 	[KSRV_WQ_HIGHPRI] = "highpri",
+	[KSRV_WQ_SPREAD] = "spread",
 };
 
 const char *ksrv_design_name(enum ksrv_design design)
@@ -165,7 +166,7 @@ int ksrv_config_parse(struct ksrv_config *cfg, const struct ksrv_params *p)
 
 	i = p->wq ? parse_name(wq_names, ARRAY_SIZE(wq_names), p->wq) : -EINVAL;
 	if (i < 0) {
-		cfg_err(p, "wq=%.32s: must be percpu, unbound or highpri\n",
+		cfg_err(p, "wq=%.32s: must be percpu, unbound, highpri or spread\n",
 			p->wq ? p->wq : "(null)");
 		return -EINVAL;
 	}

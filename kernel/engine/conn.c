@@ -51,7 +51,7 @@ bool ksrv_conn_queue(struct ksrv_conn *conn)
 	if (conn->owner)
 		conn = conn->owner;
 	kref_get(&conn->ref);
-	if (queue_work(conn->srv->wq, &conn->work))
+	if (queue_work_on(conn->cpu, conn->srv->wq, &conn->work))
 		return true;
 	kref_put(&conn->ref, ksrv_conn_release);
 	return false;
@@ -139,6 +139,7 @@ struct ksrv_conn *ksrv_conn_alloc(struct ksrv_server *srv,
 	ksrv_stat_add(srv, KSRV_STAT_MEM, KSRV_CONN_SIZE);
 	conn->srv = srv;
 	conn->sock = sock;
+	conn->cpu = WORK_CPU_UNBOUND;
 	conn->last_active = jiffies;
 	INIT_LIST_HEAD(&conn->sendq);
 	/* before on_open, which may arm a timer that queues the work */
@@ -173,6 +174,8 @@ void ksrv_conn_accept(struct ksrv_server *srv, struct socket *sock)
 		ksrv_refuse(srv, sock);
 		return;
 	}
+	/* before on_open, whose timer may queue the work */
+	conn->cpu = ksrv_spread_conn_cpu(srv);
 	if (!ksrv_registry_add(srv, conn)) {
 		ksrv_conn_free_unused(conn);
 		ksrv_refuse(srv, sock);

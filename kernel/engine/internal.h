@@ -125,6 +125,8 @@ struct ksrv_server {
 	void (*listen_data_ready)(struct sock *sk);	/* the listener's own */
 	struct delayed_work accept_work;
 	struct workqueue_struct *wq;
+	atomic_t spread;		/* wq=spread: CPUs given (spread.c) */
+	unsigned int event_cpu;		/* wq=spread: the listener's last event */
 
 	spinlock_t lock;		/* protects the four fields below */
 	struct list_head conns;		/* live connections */
@@ -160,6 +162,7 @@ struct ksrv_conn {
 	struct ksrv_server *srv;
 	struct socket *sock;
 	struct work_struct work;
+	int cpu;	/* its work's CPU (wq=spread), else WORK_CPU_UNBOUND */
 	unsigned long flags;
 	unsigned long last_active;	/* jiffies */
 	void *priv;			/* the protocol's */
@@ -188,6 +191,10 @@ void ksrv_conn_put(struct ksrv_conn *conn);
 bool ksrv_conn_queue(struct ksrv_conn *conn);
 int ksrv_conn_recv(struct ksrv_conn *conn, void *buf, size_t len, int flags);
 int ksrv_conn_verdict(struct ksrv_conn *conn, int ret);
+
+/* spread.c: wq=spread's CPUs, else WORK_CPU_UNBOUND */
+int ksrv_spread_accept_cpu(struct ksrv_server *srv);
+int ksrv_spread_conn_cpu(struct ksrv_server *srv);
 
 /* link.c */
 void ksrv_link_drop(struct ksrv_conn *conn, bool reset);

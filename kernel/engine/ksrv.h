@@ -48,6 +48,7 @@ enum ksrv_wq_flavour {
 	KSRV_WQ_PERCPU,
 	KSRV_WQ_UNBOUND,
 	KSRV_WQ_HIGHPRI,
+	KSRV_WQ_SPREAD,		/* per-CPU, each connection on a CPU of its own */
 	KSRV_WQ_NR,
 };
 

@@ -27,7 +27,8 @@ static void ksrv_listen_data_ready(struct sock *sk)
 	srv = sk->sk_user_data;
 	if (srv) {
 		if (sk->sk_state == TCP_LISTEN)
-			queue_delayed_work(ksrv_system_wq, &srv->accept_work, 0);
+			queue_delayed_work_on(ksrv_spread_accept_cpu(srv),
+					      srv->wq, &srv->accept_work, 0);
 		else
 			ready = srv->listen_data_ready;
 	}
@@ -84,7 +85,7 @@ static void ksrv_accept_work(struct work_struct *work)
 		ksrv_conn_accept(srv, sock);
 	}
 	/* More may be waiting: yield to the I/O work, then go on. */
-	queue_delayed_work(ksrv_system_wq, &srv->accept_work, again);
+	queue_delayed_work(srv->wq, &srv->accept_work, again);
 }
 
 int ksrv_listener_start(struct ksrv_server *srv)

@@ -3,12 +3,12 @@
  * The engine's module parameters, declared once for every protocol
  * module.  In the module's main.c:
  *
- *   KSRV_MODULE_PARAMS(8080);
+ *   KSRV_MODULE_PARAMS(8080, spread);
  *   ...
  *   struct ksrv_params p = KSRV_PARAMS("khttpd");
  *
  * The names, defaults and descriptions are the same in every protocol;
- * only the default port differs.
+ * only the default port and workqueue flavour differ.
  */
 #ifndef KSRV_PARAMS_H
 #define KSRV_PARAMS_H
@@ -17,7 +17,7 @@
 
 #include "ksrv.h"
 
-#define KSRV_MODULE_PARAMS(default_port)				\
+#define KSRV_MODULE_PARAMS(default_port, default_wq)			\
 	static int ksrv_p_port = default_port;				\
 	module_param_named(port, ksrv_p_port, int, 0444);		\
 	MODULE_PARM_DESC(port,						\
@@ -53,11 +53,15 @@
 			 "for comparison: blocking (a work item per "	\
 			 "connection) or kthread (a thread per "	\
 			 "connection)");				\
-	static char *ksrv_p_wq = "percpu";				\
+	static char *ksrv_p_wq = __stringify(default_wq);		\
 	module_param_named(wq, ksrv_p_wq, charp, 0444);			\
 	MODULE_PARM_DESC(wq,						\
-			 "workqueue flavour: percpu (default), "	\
-			 "unbound or highpri");				\
+			 "workqueue: percpu (work runs on the CPU of "	\
+			 "its network event), spread (per-CPU, each "	\
+			 "connection on its own CPU, given in turn, "	\
+			 "not the one of its first event), unbound "	\
+			 "or highpri (default "				\
+			 __stringify(default_wq) ")");			\
 	static int ksrv_p_max_active;					\
 	module_param_named(max_active, ksrv_p_max_active, int, 0444);	\
 	MODULE_PARM_DESC(max_active,					\

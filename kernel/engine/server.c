@@ -27,6 +27,7 @@ static unsigned int ksrv_wq_flags(enum ksrv_wq_flavour wq)
 	case KSRV_WQ_HIGHPRI:
 		return WQ_HIGHPRI | KSRV_COMPAT_WQ_PERCPU;
 	case KSRV_WQ_PERCPU:
+	case KSRV_WQ_SPREAD:
 	default:
 		return KSRV_COMPAT_WQ_PERCPU;
 	}

@@ -19,7 +19,14 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-KSRV_MODULE_PARAMS(8080);
+/*
+ * wq=spread by default: a web server's clients open connection after
+ * connection from one CPU each (and loopback, or a NIC with one queue,
+ * raises every event on one CPU), so serving each where its event came
+ * leaves the other CPUs idle.  docs/design.md, "Where work runs", has
+ * the measurements.
+ */
+KSRV_MODULE_PARAMS(8080, spread);
 
 static char *docroot = "/var/www/html";
 module_param(docroot, charp, 0444);

@@ -132,7 +132,7 @@ engine_idle_test() {
 # streams, resets, half-closes, idle), then unloads it under load and
 # checks that the server ended every connection.
 stress_configs="design=event design=blocking wq=unbound design=kthread
-wq=highpri design=event,wq=unbound"
+wq=highpri design=event,wq=unbound wq=spread"
 
 stress_one() {
 	rmmod_during kt mixed -t 2 -c 10 -i 200 -R /tmp/ready || return 1

@@ -1423,6 +1423,53 @@ trace_requests() {
 		sed -n 3p /tmp/trace.out | grep -q 'HEAD /sub hash=[0-9a-f]* status=301 '
 }
 
+# The workqueue flavours, seen through the workqueue's own tracepoint:
+# for each run queued, the CPU that queued it ([00N], where the network
+# event was raised), the work's function, and the CPU asked for
+# (req_cpu).  8 connections one after another.
+queue_cpus() {
+	ev=$tr/events/workqueue/workqueue_queue_work
+	load "$@" || return 1
+	echo 0 > $tr/tracing_on
+	: > $tr/trace
+	echo 1 > $ev/enable || return 1
+	echo 1 > $tr/tracing_on
+	i=0
+	while [ $i -lt 8 ]; do
+		curl -s -o /dev/null -H 'Connection: close' $U/small.txt || break
+		i=$((i + 1))
+	done
+	echo 0 > $ev/enable
+	# one line per run, in order: "QUEUED_ON FUNCTION ASKED_FOR"
+	grep ' workqueue=khttpd ' $tr/trace |
+		sed 's/.*\[0*\([0-9][0-9]*\)\].* function=\([a-z_]*\).* req_cpu=\([0-9]*\) .*/\1 \2 \3/' \
+		> /tmp/queue.out
+	diag "$(grep -c accept /tmp/queue.out) accept runs, $(grep -vc accept /tmp/queue.out) connection runs; asked for: $(cut -d' ' -f3 /tmp/queue.out | sort | uniq -c | tr -s ' \n' ' ')"
+	[ $i = 8 ]
+}
+
+# wq=spread, khttpd's default: every run asks for an online CPU; the
+# accept runs on another CPU than the listener's event, and each
+# connection is served on another CPU than its accept event's.
+trace_spread() {
+	queue_cpus || return 1
+	[ "$(awk '$1 == "wq" { print $2 }' $PROC)" = spread ] || return 1
+	[ "$(nproc)" -lt 2 ] && return 0
+	awk -v n="$(nproc)" '
+		$3 >= n { bad++ }
+		$2 ~ /accept/ { if ($3 == $1) bad++; ev = $1; accepts++ }
+		$2 !~ /accept/ { if ($3 == ev) bad++; runs++ }
+		END { exit bad || accepts < 1 || runs < 8 }' /tmp/queue.out
+}
+
+# wq=percpu: no run asks for a CPU (req_cpu is WORK_CPU_UNBOUND, which
+# is NR_CPUS): each runs where its event was raised.
+trace_percpu() {
+	queue_cpus wq=percpu || return 1
+	[ -s /tmp/queue.out ] &&
+		awk -v n="$(nproc)" '$3 < n { bad++ } END { exit bad }' /tmp/queue.out
+}
+
 section_trace() {
 	loaded || load
 	tr=$(tracing_dir)
@@ -1432,6 +1479,14 @@ section_trace() {
 		ktap_skip "access-log tracepoint: 3 requests, 3 lines" "no events/khttpd/khttpd_request in $tr"
 	else
 		t "access-log tracepoint: 3 requests, 3 lines" trace_requests
+	fi
+	if [ -z "$tr" ] || [ ! -e "$tr/events/workqueue/workqueue_queue_work" ]; then
+		ktap_skip "wq=spread (default): accept and connections off the event's CPU" "no workqueue tracepoint"
+		ktap_skip "wq=percpu: each run where its event was" "no workqueue tracepoint"
+	else
+		t "wq=spread (default): accept and connections off the event's CPU" trace_spread
+		t "wq=percpu: each run where its event was" trace_percpu
+		load
 	fi
 }
 

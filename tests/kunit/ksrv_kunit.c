@@ -373,6 +373,7 @@ static void ksrv_kunit_wq(struct kunit *test)
 		{ "percpu", KSRV_WQ_PERCPU },
 		{ "unbound", KSRV_WQ_UNBOUND },
 		{ "highpri", KSRV_WQ_HIGHPRI },
+		{ "spread", KSRV_WQ_SPREAD },
 		{ "unbound\n", KSRV_WQ_UNBOUND },
 		{ "PERCPU", -1 }, { "", -1 }, { "bound", -1 }, { NULL, -1 },
 	};

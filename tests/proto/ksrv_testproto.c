@@ -35,7 +35,7 @@
 #include "params.h"
 #include "pattern.h"
 
-KSRV_MODULE_PARAMS(12400);
+KSRV_MODULE_PARAMS(12400, percpu);
 
 static char *mode = "amplify";
 module_param(mode, charp, 0444);
