@@ -38,8 +38,10 @@
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 #define KSRV_COMPAT_WQ_PERCPU	WQ_PERCPU
+#define ksrv_system_wq		system_percpu_wq
 #else
 #define KSRV_COMPAT_WQ_PERCPU	0
+#define ksrv_system_wq		system_wq
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)

@@ -18,6 +18,18 @@
 
 #include "internal.h"
 
+/*
+ * The accept work's queue: the server's own, so that it runs where
+ * wq= says.  But in the blocking design every connection's work item
+ * blocks, and max_active of them could hold the queue: there, the
+ * system's.
+ */
+static struct workqueue_struct *ksrv_accept_wq(struct ksrv_server *srv)
+{
+	return srv->cfg.design == KSRV_DESIGN_BLOCKING ? ksrv_system_wq :
+							 srv->wq;
+}
+
 static void ksrv_listen_data_ready(struct sock *sk)
 {
 	void (*ready)(struct sock *sk) = NULL;
@@ -28,7 +40,8 @@ static void ksrv_listen_data_ready(struct sock *sk)
 	if (srv) {
 		if (sk->sk_state == TCP_LISTEN)
 			queue_delayed_work_on(ksrv_spread_accept_cpu(srv),
-					      srv->wq, &srv->accept_work, 0);
+					      ksrv_accept_wq(srv),
+					      &srv->accept_work, 0);
 		else
 			ready = srv->listen_data_ready;
 	}
@@ -85,7 +98,7 @@ static void ksrv_accept_work(struct work_struct *work)
 		ksrv_conn_accept(srv, sock);
 	}
 	/* More may be waiting: yield to the I/O work, then go on. */
-	queue_delayed_work(srv->wq, &srv->accept_work, again);
+	queue_delayed_work(ksrv_accept_wq(srv), &srv->accept_work, again);
 }
 
 int ksrv_listener_start(struct ksrv_server *srv)
