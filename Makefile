@@ -282,9 +282,9 @@ bench-zerocopy: deps
 # lighttpd under wrk, h2load and ab
 # (bench/vm/http.sh); the report is written even when a point failed,
 # and the target fails then.  PLAN=quick for a short check.  The full plan,
-# under TCG: four servers took 18 min, the relay to python3 alone 11 more
-# (measured), so about 35 min for all six (bench/vm/http.sh prints its
-# estimate as INFO planned_secs).
+# under TCG on a quiet host: 1,468 s for all six servers, the relay to
+# python3 11 min of it (measured; bench/vm/http.sh prints its estimate as
+# INFO planned_secs).
 bench-http: deps
 	@$(MAKE) --no-print-directory $(STOCK)/initramfs.cpio.gz
 	@VM_OUT=$(BUILD)/vm-bench-http VM_TIMEOUT=3600 $(TOP)/vm/run.sh run \

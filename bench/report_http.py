@@ -26,7 +26,7 @@ import report  # noqa: E402  (the raw-log reader is shared)
 ORDER = ["khttpd-event", "khttpd-kthread", "khttpd-relay-python",
          "khttpd-relay-nginx", "nginx", "lighttpd"]
 LABEL = {
-    "khttpd-event": "khttpd (event design)",
+    "khttpd-event": "khttpd (event design, wq=spread)",
     "khttpd-kthread": "khttpd, kthread per connection",
     "nginx": "nginx",
     "lighttpd": "lighttpd",
@@ -809,12 +809,16 @@ LOAD_WHY = {
         "higher CPU per request fits this; `make profile` would confirm it."),
     "close": (
         "A connection per request is mostly TCP set-up and teardown, the same "
-        "kernel code for every server. khttpd adds wake-ups to it: the "
+        "kernel code for every server. khttpd adds hand-offs to it: the "
         "listener's callback queues an accept work item, which queues each new "
         "connection's own work, where an nginx worker accepts from its own "
-        "queue (`reuseport`) in the loop that then serves the request. Where "
-        "khttpd used no more CPU but the guest was idler, it waited on those "
-        "hand-offs rather than computing."),
+        "queue (`reuseport`) in the loop that then serves the request. "
+        "Profiled (`make profile ARGS='servers=khttpd-event-percpu,nginx "
+        "load=close'`): with `wq=percpu` all of that ran behind the client on "
+        "the one CPU that took its events, and the guest idled 41–45 % against "
+        "nginx's 17–26 %; `wq=spread`, khttpd's default, runs it on the other "
+        "CPUs (`results/http-wq.md`). Where khttpd used no more CPU but the "
+        "guest was idler, it waited on those hand-offs rather than computing."),
 }
 
 
