@@ -38,8 +38,11 @@ static int ksrv_spread_next(struct ksrv_server *srv, unsigned int skip)
 }
 
 /*
- * The listener's event, in softirq context: the CPU to accept on, and
- * the event's CPU remembered for the connections accepted there.
+ * The listener's event: the CPU to accept on, and the event's CPU
+ * remembered for the connections accepted there.  Called under the
+ * listener's read_lock_bh(sk_callback_lock), from softirq or from a
+ * socket's backlog in process context: bottom halves are off either way,
+ * so the CPU cannot change under smp_processor_id().
  */
 int ksrv_spread_accept_cpu(struct ksrv_server *srv)
 {
